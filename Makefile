@@ -1,0 +1,155 @@
+# liba2c -- see README.md.  GNU make.
+
+VERSION_MAJOR := $(shell sed -n 's/^\#define A2C_VERSION_MAJOR \([0-9]*\).*/\1/p' include/a2c/a2c.h)
+VERSION_MINOR := $(shell sed -n 's/^\#define A2C_VERSION_MINOR \([0-9]*\).*/\1/p' include/a2c/a2c.h)
+VERSION_PATCH := $(shell sed -n 's/^\#define A2C_VERSION_PATCH \([0-9]*\).*/\1/p' include/a2c/a2c.h)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+
+CC ?= cc
+AR ?= ar
+CFLAGS ?= -O3 -g
+# Set by `make sanitize` and by anyone who wants extra flags everywhere.
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+# CI builds with WERROR=1: warnings are errors there.
+WERROR ?= 0
+
+# Required flags are appended so that a user's CFLAGS still apply.
+# -ffp-contract=off: no fused multiply-add behind our back, so a seed gives
+# the same numbers whatever the compiler's defaults (and Gymnasium's
+# environment dynamics stay bit-comparable).
+A2C_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wdouble-promotion \
+              -Wstrict-prototypes -Wmissing-prototypes -ffp-contract=off \
+              -fvisibility=hidden -fPIC -Iinclude
+ifeq ($(WERROR),1)
+A2C_CFLAGS += -Werror
+endif
+ALL_CFLAGS = $(CFLAGS) $(A2C_CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+BUILD ?= build
+SRC := $(wildcard src/*.c)
+OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o)
+HEADERS := include/a2c/a2c.h src/internal.h
+
+STATIC := $(BUILD)/liba2c.a
+SONAME := liba2c.so.$(VERSION_MAJOR)
+SHARED := $(BUILD)/liba2c.so.$(VERSION)
+
+# White-box unit tests link the static library (they reach a2c__ internals);
+# test_abi links the shared one, as a host would.
+TEST_SRC := $(filter-out tests/test_abi.c,$(wildcard tests/test_*.c))
+TESTS := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(BUILD)/tests/harness.o $(BUILD)/tests/fixture.o
+ABI_TEST := $(BUILD)/tests/test_abi
+# Tests mix float and double on purpose.
+TEST_CFLAGS = $(ALL_CFLAGS) -Wno-double-promotion -Isrc -Itests -DA2C_SOURCE_DIR='"$(CURDIR)"'
+# Prefix for running each test, e.g. TEST_RUNNER="valgrind -q".
+TEST_RUNNER ?=
+
+.PHONY: FORCE all static shared check run-tests exports installcheck sanitize valgrind \
+        install uninstall clean fixtures mutation
+
+all: static shared $(BUILD)/a2c.pc
+
+static: $(STATIC)
+shared: $(SHARED)
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(STATIC): $(OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(OBJ)
+
+$(SHARED): $(OBJ) src/a2c.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/a2c.map \
+	    $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) -lm
+	ln -sf liba2c.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/liba2c.so
+
+# Always rewritten: it records PREFIX, which may differ between make calls.
+$(BUILD)/a2c.pc: a2c.pc.in include/a2c/a2c.h FORCE
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' a2c.pc.in > $@
+
+# ---- tests ----
+
+$(BUILD)/tests/%.o: tests/%.c $(HEADERS) tests/harness.h tests/fixture.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(STATIC)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC) -lm
+
+$(ABI_TEST): tests/test_abi.c include/a2c/a2c.h tests/harness.h $(TEST_SUPPORT) $(SHARED)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) -L$(BUILD) -la2c \
+	    -Wl,-rpath,'$$ORIGIN/..'
+
+run-tests: $(TESTS) $(ABI_TEST)
+	@failed=0; for t in $(TESTS) $(ABI_TEST); do \
+	    echo "== $$t"; $(TEST_RUNNER) ./$$t || failed=1; \
+	done; \
+	if [ $$failed -ne 0 ]; then echo "some tests FAILED"; exit 1; fi
+
+exports: $(SHARED)
+	sh tests/check_exports.sh $(SHARED) $(SONAME)
+
+installcheck: all
+	sh tests/install_test.sh "$(MAKE)"
+
+check: all run-tests exports installcheck
+	@echo "make check: all tests passed"
+
+# The whole suite again under AddressSanitizer and UBSan, in its own tree.
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+sanitize:
+	$(MAKE) BUILD=build/sanitize CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
+	    EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" WERROR=$(WERROR) run-tests
+
+valgrind:
+	$(MAKE) BUILD=build/valgrind CFLAGS="-O1 -g" WERROR=$(WERROR) \
+	    TEST_RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" \
+	    run-tests
+
+# Proves the tests can fail: one deliberate bug at a time must turn them red.
+mutation:
+	sh tests/mutation_test.sh
+
+# Regenerates tests/fixtures from PyTorch (needs Debian's python3-torch).
+fixtures:
+	/usr/bin/python3 tests/reference/gen_fixtures.py
+
+# ---- install ----
+
+install: all
+	install -d $(DESTDIR)$(INCLUDEDIR)/a2c $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/a2c/a2c.h $(DESTDIR)$(INCLUDEDIR)/a2c/a2c.h
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/liba2c.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/liba2c.so.$(VERSION)
+	ln -sf liba2c.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/liba2c.so
+	install -m 644 $(BUILD)/a2c.pc $(DESTDIR)$(PKGCONFIGDIR)/a2c.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/a2c/a2c.h $(DESTDIR)$(LIBDIR)/liba2c.a \
+	    $(DESTDIR)$(LIBDIR)/liba2c.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/liba2c.so $(DESTDIR)$(PKGCONFIGDIR)/a2c.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/a2c 2>/dev/null
+
+clean:
+	rm -rf build
+
+FORCE:
+
+# Keep test objects between runs.
+.SECONDARY:

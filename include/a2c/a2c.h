@@ -1,0 +1,432 @@
+/*
+ * liba2c -- Advantage Actor-Critic (A2C) in C11.
+ *
+ * This header is the whole public API and its reference documentation.
+ *
+ * Conventions
+ * - Fallible functions return an a2c_status; results go through out-pointers.
+ *   A failed create sets *out to NULL.  Nothing in the library prints,
+ *   exits or aborts: every failure is a status, and a2c_strerror() names it.
+ * - Objects come in create/destroy pairs; destroy(NULL) does nothing.
+ *   Create copies what it needs, so a config may be destroyed right after.
+ * - Public tensors are float (32-bit), batch-major, row-major, contiguous.
+ *   Scalar hyperparameters cross the ABI as double.
+ * - Allocation happens only in create (and, later, load) functions, never
+ *   in forward, backward or optimizer steps.  Each function's comment says
+ *   whether it allocates.
+ *
+ * Threads
+ *   liba2c has no global mutable state.  Different handles may be used from
+ *   different threads at once; one handle never from two at once.
+ *   a2c_strerror, a2c_version_* and a2c_param_* are safe anywhere.
+ *   Callbacks run synchronously on the calling thread; an allocator shared
+ *   across threads must be thread-safe.
+ *
+ * ABI
+ *   Only a2c_-prefixed symbols are exported.  Enum values are ABI: they are
+ *   only ever appended.  Structs the host fills in start with a version
+ *   field and only grow at the end.  The SONAME (liba2c.so.MAJOR) changes
+ *   only when the ABI breaks; while MAJOR is 0, CHANGELOG.md says which
+ *   minor release broke it.
+ */
+#ifndef A2C_A2C_H
+#define A2C_A2C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define A2C_API __attribute__((visibility("default")))
+#else
+#define A2C_API /* a Windows DLL build would put __declspec(dllexport) here */
+#endif
+
+/* ------------------------------------------------------------------------
+ * Version
+ * ------------------------------------------------------------------------ */
+
+#define A2C_VERSION_MAJOR 0
+#define A2C_VERSION_MINOR 1
+#define A2C_VERSION_PATCH 0
+#define A2C_VERSION_NUMBER \
+    (A2C_VERSION_MAJOR * 10000 + A2C_VERSION_MINOR * 100 + A2C_VERSION_PATCH)
+#define A2C_STRINGIFY_(x) #x
+#define A2C_STRINGIFY(x) A2C_STRINGIFY_(x)
+#define A2C_VERSION_STRING                                                 \
+    A2C_STRINGIFY(A2C_VERSION_MAJOR) "." A2C_STRINGIFY(A2C_VERSION_MINOR) \
+        "." A2C_STRINGIFY(A2C_VERSION_PATCH)
+
+/* The version of the library actually loaded, as A2C_VERSION_NUMBER would
+ * give it.  Compare with A2C_VERSION_NUMBER to catch a header/library
+ * mismatch.  Never fails, never allocates.  Since 0.1. */
+A2C_API unsigned a2c_version_number(void);
+
+/* The loaded library's version as "MAJOR.MINOR.PATCH" (static storage).
+ * Since 0.1. */
+A2C_API const char *a2c_version_string(void);
+
+/* ------------------------------------------------------------------------
+ * Status codes
+ * ------------------------------------------------------------------------ */
+
+/* Explicit values, append-only.  Hosts should treat an unknown code as a
+ * failure. */
+typedef enum a2c_status {
+    A2C_OK = 0,            /* success */
+    A2C_E_INVALID_ARG = 1, /* NULL pointer, bad size, out-of-range value */
+    A2C_E_NOMEM = 2,       /* an allocation failed; nothing was leaked */
+    A2C_E_NONFINITE = 3,   /* NaN or infinity in an input or a result */
+    A2C_E_FORMAT = 4,      /* corrupt, truncated or foreign file data */
+    A2C_E_IO = 5,          /* a file could not be opened, read or written */
+    A2C_E_ENV = 6,         /* a host environment callback reported failure */
+    A2C_E_STATE = 7        /* the call does not fit the object's state */
+} a2c_status;
+
+/* A constant English sentence describing `status`; never NULL, never
+ * allocates.  Unknown codes give "unknown status code".  Since 0.1. */
+A2C_API const char *a2c_strerror(a2c_status status);
+
+/* ------------------------------------------------------------------------
+ * Allocator hooks
+ * ------------------------------------------------------------------------ */
+
+#define A2C_ALLOCATOR_V1 1u
+
+/* Filled in by a host that wants every allocation of an object routed
+ * through its own allocator (an arena, a game engine's heap, a leak
+ * tracker).  Pass it to a2c_config_create; every object created from that
+ * config uses it.  The struct is copied; `ctx` must stay valid while any
+ * object made with it lives.
+ *
+ * Version 1 fields: */
+typedef struct a2c_allocator {
+    uint32_t version; /* A2C_ALLOCATOR_V1 */
+    /* Returns `size` bytes aligned to `align` (a power of two, at most 64),
+     * or NULL on failure. */
+    void *(*alloc)(void *ctx, size_t size, size_t align);
+    /* Releases a block from `alloc`; `size` is the size it was asked for.
+     * Never called with NULL. */
+    void (*free)(void *ctx, void *ptr, size_t size);
+    void *ctx; /* passed back to both callbacks */
+} a2c_allocator;
+
+/* ------------------------------------------------------------------------
+ * Configuration: SB3 hyperparameters, set one at a time
+ * ------------------------------------------------------------------------ */
+
+typedef struct a2c_config a2c_config;
+
+/* Hyperparameters, named and defaulted as in Stable-Baselines3's A2C.
+ * Values are ABI: append, never renumber or reuse.  "int" parameters take
+ * whole numbers; each has bounds (a2c_param_bounds) checked on every set. */
+typedef enum a2c_param {
+    A2C_PARAM_LEARNING_RATE = 100,       /* double, 7e-4 */
+    A2C_PARAM_N_STEPS = 101,             /* int, 5: steps per env per update */
+    A2C_PARAM_GAMMA = 102,               /* double, 0.99 */
+    A2C_PARAM_GAE_LAMBDA = 103,          /* double, 1.0 */
+    A2C_PARAM_ENT_COEF = 104,            /* double, 0.0 */
+    A2C_PARAM_VF_COEF = 105,             /* double, 0.5 */
+    A2C_PARAM_MAX_GRAD_NORM = 106,       /* double, 0.5 */
+    A2C_PARAM_RMS_PROP_EPS = 107,        /* double, 1e-5 */
+    A2C_PARAM_USE_RMS_PROP = 108,        /* int 0/1, 1 (0 selects Adam) */
+    A2C_PARAM_NORMALIZE_ADVANTAGE = 109, /* int 0/1, 0 */
+    A2C_PARAM_ACTIVATION_FN = 110,       /* int a2c_activation, tanh */
+    A2C_PARAM_ORTHO_INIT = 111,          /* int 0/1, 1 */
+    A2C_PARAM_SEED = 112,                /* int >= 0, 0 */
+    A2C_PARAM_N_ENVS = 113,              /* int, 1 */
+    A2C_PARAM_LR_SCHEDULE = 114,         /* int a2c_schedule, constant */
+    A2C_PARAM_RMS_PROP_ALPHA = 115,      /* double, 0.99 (torch RMSprop alpha) */
+    A2C_PARAM_ADAM_BETA1 = 116,          /* double, 0.9 */
+    A2C_PARAM_ADAM_BETA2 = 117,          /* double, 0.999 */
+    A2C_PARAM_ADAM_EPS = 118,            /* double, 1e-5 (SB3's Adam default) */
+    A2C_PARAM_VALUE_LOSS = 119,          /* int a2c_value_loss, MSE */
+    A2C_PARAM_HUBER_DELTA = 120,         /* double, 1.0 */
+    A2C_PARAM_SHARED_TRUNK = 121,        /* int 0/1, 0: one trunk for both heads */
+    A2C_PARAM_MAX_BATCH = 122            /* int, 0 = n_steps * n_envs */
+} a2c_param;
+
+/* Values of A2C_PARAM_ACTIVATION_FN. */
+typedef enum a2c_activation { A2C_ACTIVATION_TANH = 0, A2C_ACTIVATION_RELU = 1 } a2c_activation;
+
+/* Values of A2C_PARAM_LR_SCHEDULE.  LINEAR is rl-baselines3-zoo's
+ * linear_schedule: lr = learning_rate * progress_remaining. */
+typedef enum a2c_schedule { A2C_SCHEDULE_CONSTANT = 0, A2C_SCHEDULE_LINEAR = 1 } a2c_schedule;
+
+/* Values of A2C_PARAM_VALUE_LOSS.  MSE is SB3's F.mse_loss (no 0.5 factor);
+ * HUBER is torch's F.huber_loss with delta A2C_PARAM_HUBER_DELTA. */
+typedef enum a2c_value_loss { A2C_VALUE_LOSS_MSE = 0, A2C_VALUE_LOSS_HUBER = 1 } a2c_value_loss;
+
+/* Largest number of hidden layers in one trunk. */
+#define A2C_MAX_LAYERS 8
+/* Largest width of one hidden layer. */
+#define A2C_MAX_WIDTH 4096
+
+/* Creates a configuration holding SB3's A2C defaults.  `alloc` may be NULL
+ * (malloc/free); otherwise it is copied and used for the config itself and
+ * for every object later created from it.
+ * Returns A2C_OK, A2C_E_INVALID_ARG (out NULL, unknown allocator version or
+ * missing callbacks) or A2C_E_NOMEM.  Allocates.  Since 0.1. */
+A2C_API a2c_status a2c_config_create(a2c_config **out, const a2c_allocator *alloc);
+
+/* Frees a configuration; NULL is a no-op.  Objects created from it stay
+ * valid.  Since 0.1. */
+A2C_API void a2c_config_destroy(a2c_config *cfg);
+
+/* Creates an independent copy of `src` (same allocator).  Returns A2C_OK,
+ * A2C_E_INVALID_ARG or A2C_E_NOMEM.  Allocates.  Since 0.1. */
+A2C_API a2c_status a2c_config_clone(const a2c_config *src, a2c_config **out);
+
+/* Sets a hyperparameter.  An int parameter accepts a double only if it is
+ * a whole number.  Returns A2C_OK, or A2C_E_INVALID_ARG (NULL cfg, unknown
+ * parameter, out of bounds) or A2C_E_NONFINITE (NaN/inf), leaving the
+ * config unchanged.  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_config_set_double(a2c_config *cfg, a2c_param param, double value);
+A2C_API a2c_status a2c_config_set_int(a2c_config *cfg, a2c_param param, int64_t value);
+
+/* Reads a hyperparameter.  get_int on a double parameter returns
+ * A2C_E_INVALID_ARG; get_double works on every parameter.  Since 0.1. */
+A2C_API a2c_status a2c_config_get_double(const a2c_config *cfg, a2c_param param, double *value);
+A2C_API a2c_status a2c_config_get_int(const a2c_config *cfg, a2c_param param, int64_t *value);
+
+/* Sets SB3's net_arch: the hidden layer widths of the actor (pi) and the
+ * critic (vf) trunks, input side first; the default is [64, 64] for both.
+ * A count of 0 means no hidden layer (the head reads the observation).
+ * With A2C_PARAM_SHARED_TRUNK set, `pi` gives the shared trunk and `vf` is
+ * ignored.  At most A2C_MAX_LAYERS entries per trunk, each width in
+ * 1..A2C_MAX_WIDTH.  Returns A2C_OK or A2C_E_INVALID_ARG (config unchanged).
+ * Since 0.1. */
+A2C_API a2c_status a2c_config_set_net_arch(a2c_config *cfg, const int32_t *pi, size_t n_pi,
+                                           const int32_t *vf, size_t n_vf);
+
+/* Copies net_arch out.  `pi`/`vf` must have room for A2C_MAX_LAYERS
+ * entries (either may be NULL to skip it); `n_pi`/`n_vf` receive the
+ * counts (either may be NULL).  Since 0.1. */
+A2C_API a2c_status a2c_config_get_net_arch(const a2c_config *cfg, int32_t *pi, size_t *n_pi,
+                                           int32_t *vf, size_t *n_vf);
+
+/* Sets a hyperparameter from text, as found in an rl-baselines3-zoo YAML
+ * file or on a command line.  `name` is the SB3 name (a2c_param_name, plus
+ * "net_arch").  Accepted values: numbers ("7e-4", "8"); "True"/"False";
+ * "lin_<number>" for learning_rate (sets LINEAR schedule); "tanh"/"relu"
+ * (also "nn.Tanh"/"nn.ReLU") for activation_fn; "mse"/"huber" for
+ * value_loss; net_arch as "64,64", "[64, 64]" or
+ * "dict(pi=[64, 64], vf=[32])".  Returns A2C_OK or A2C_E_INVALID_ARG
+ * (unknown name, unparsable or out-of-range value; config unchanged).
+ * Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, const char *value);
+
+/* The SB3 name of a parameter ("learning_rate"), or NULL if unknown.
+ * Since 0.1. */
+A2C_API const char *a2c_param_name(a2c_param param);
+
+/* Looks a parameter up by its SB3 name.  Returns A2C_OK or
+ * A2C_E_INVALID_ARG.  Since 0.1. */
+A2C_API a2c_status a2c_param_from_name(const char *name, a2c_param *out);
+
+/* The closed interval a parameter accepts.  Since 0.1. */
+A2C_API a2c_status a2c_param_bounds(a2c_param param, double *lo, double *hi);
+
+/* The default value of a parameter.  Since 0.1. */
+A2C_API a2c_status a2c_param_default(a2c_param param, double *value);
+
+/* Sets *is_integer to 1 for int parameters, 0 for double ones.
+ * Since 0.1. */
+A2C_API a2c_status a2c_param_is_integer(a2c_param param, int *is_integer);
+
+/* ------------------------------------------------------------------------
+ * a2c_net: actor and critic MLPs with a categorical policy head
+ * ------------------------------------------------------------------------
+ *
+ * The actor maps an observation through its trunk (hidden Linear layers,
+ * each followed by the activation) to n_actions logits; the critic maps it
+ * through its own trunk to one value.  With A2C_PARAM_SHARED_TRUNK both
+ * heads sit on one trunk.
+ *
+ * Flat parameter layout.  All parameters live in one float array and all
+ * gradients in a twin array of the same layout.  Each Linear(in, out)
+ * contributes its weight, stored input-major (element i*out + j connects
+ * input i to output j: torch's `weight.T`), then its `out` biases.  The
+ * order is: actor hidden layers, critic hidden layers (absent with a shared
+ * trunk), action head, value head -- the order of SB3's
+ * `policy.parameters()`.  A torch state can be loaded with
+ * torch.cat([w.T.flatten(), b] for each Linear in that order).
+ *
+ * Initialisation (A2C_PARAM_ORTHO_INIT = 1, SB3's default): orthogonal
+ * weights with gain sqrt(2) for hidden layers, 0.01 for the action head,
+ * 1.0 for the value head, and zero biases.  With ORTHO_INIT = 0 weights
+ * are drawn like torch's default Linear init, U(-1/sqrt(in), 1/sqrt(in)),
+ * biases too.  Draws come from the net's own generator, seeded by
+ * A2C_PARAM_SEED, so a seed gives the same net on every platform.
+ *
+ * Forward caches what backward needs in workspace sized at creation for
+ * A2C_PARAM_MAX_BATCH rows.
+ */
+
+typedef struct a2c_net a2c_net;
+
+/* Terms of the A2C loss, as indices into the `terms` array of
+ * a2c_net_loss_backward.  Values are ABI: append only. */
+typedef enum a2c_loss_term {
+    A2C_LOSS_TOTAL = 0,   /* policy + ent_coef * entropy_loss + vf_coef * value */
+    A2C_LOSS_POLICY = 1,  /* -mean(log pi(a|s) * A) */
+    A2C_LOSS_VALUE = 2,   /* MSE (or Huber) between returns and values */
+    A2C_LOSS_ENTROPY = 3, /* SB3's entropy_loss: -mean(entropy) */
+    A2C_LOSS_TERMS = 4    /* number of terms in this version */
+} a2c_loss_term;
+
+/* Creates a net for `obs_dim` inputs and `n_actions` discrete actions, laid
+ * out and initialised from `cfg` (net_arch, activation_fn, shared_trunk,
+ * ortho_init, seed, max_batch).  obs_dim and n_actions must be at least 1
+ * and at most A2C_MAX_WIDTH.  Returns A2C_OK, A2C_E_INVALID_ARG or
+ * A2C_E_NOMEM.  Allocates (once, for everything).  Since 0.1. */
+A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                                  size_t n_actions);
+
+/* Frees a net and everything it owns; NULL is a no-op.  Since 0.1. */
+A2C_API void a2c_net_destroy(a2c_net *net);
+
+/* Sizes; 0 for a NULL net.  Since 0.1. */
+A2C_API size_t a2c_net_param_count(const a2c_net *net);
+A2C_API size_t a2c_net_obs_dim(const a2c_net *net);
+A2C_API size_t a2c_net_n_actions(const a2c_net *net);
+A2C_API size_t a2c_net_max_batch(const a2c_net *net);
+
+/* The flat parameter and gradient arrays (a2c_net_param_count floats
+ * each), owned by the net and valid until a2c_net_destroy.  Writing to
+ * them is allowed (an optimizer does).  NULL for a NULL net.  Since 0.1. */
+A2C_API float *a2c_net_params(a2c_net *net);
+A2C_API float *a2c_net_grads(a2c_net *net);
+
+/* Copies the flat parameters out to `dst` / in from `src`; `n` must equal
+ * the parameter count.  set_params rejects non-finite values with
+ * A2C_E_NONFINITE and leaves the net unchanged.  Since 0.1. */
+A2C_API a2c_status a2c_net_get_params(const a2c_net *net, float *dst, size_t n);
+A2C_API a2c_status a2c_net_set_params(a2c_net *net, const float *src, size_t n);
+
+/* Sets every gradient to zero.  Since 0.1. */
+A2C_API a2c_status a2c_net_zero_grad(a2c_net *net);
+
+/* Reseeds the generator used by a2c_net_act's sampling.  Since 0.1. */
+A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed);
+
+/* Runs `batch` observations (batch x obs_dim floats) through both heads.
+ * Writes batch x n_actions logits and batch values; either output may be
+ * NULL.  Caches activations for a following backward call.  batch must be
+ * 1..max_batch.  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NONFINITE (an
+ * observation is NaN/inf; nothing is computed).  Never allocates.
+ * Since 0.1. */
+A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch, float *logits,
+                                   float *values);
+
+/* Chooses actions for `batch` observations: sampled from the categorical
+ * policy with the net's generator, or the most probable action if
+ * `deterministic` is nonzero (ties go to the lowest index).  Writes
+ * `actions`; `log_probs` (log pi(a|s)) and `values` may be NULL.  Any batch
+ * size >= 1 is accepted (it is processed in chunks of max_batch), but only
+ * the last chunk stays cached for backward.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG or A2C_E_NONFINITE.  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
+                               int32_t *actions, float *log_probs, float *values);
+
+/* Backpropagates output gradients of the last forward (same batch):
+ * `dlogits` (batch x n_actions) and `dvalues` (batch), either may be NULL
+ * for zero.  ADDS into the flat gradient; call a2c_net_zero_grad first for
+ * a fresh one.  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_STATE (no
+ * forward of that batch size is cached).  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlogits,
+                                    const float *dvalues);
+
+/* The A2C loss of the last forward (same batch) and its gradient, added to
+ * the flat gradient:
+ *   policy_loss  = -mean(A * log pi(a|s))  (A normalised per batch with
+ *                  mean/std(unbiased) + 1e-8 if normalize_advantage)
+ *   value_loss   = mean((R - V)^2), or Huber with huber_delta
+ *   entropy_loss = -mean(entropy)
+ *   total        = policy_loss + ent_coef*entropy_loss + vf_coef*value_loss
+ * Coefficients come from `cfg` (ent_coef, vf_coef, normalize_advantage,
+ * value_loss, huber_delta).  `actions`, `advantages` and `returns` hold
+ * `batch` entries.  If `terms` is not NULL, min(n_terms, A2C_LOSS_TERMS)
+ * values indexed by a2c_loss_term are written.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG (bad action index, batch < 2 with normalisation, ...),
+ * A2C_E_NONFINITE (NaN/inf advantages or returns, or a non-finite loss;
+ * the gradient is then left untouched) or A2C_E_STATE.  Never allocates.
+ * Since 0.1. */
+A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                         const int32_t *actions, const float *advantages,
+                                         const float *returns, double *terms, size_t n_terms);
+
+/* ------------------------------------------------------------------------
+ * a2c_optimizer: RMSprop or Adam over a flat vector, gradient clipping
+ * ------------------------------------------------------------------------
+ *
+ * RMSprop follows torch.optim.RMSprop (no momentum, not centred):
+ *   v = alpha*v + (1-alpha)*g^2;  p -= lr * g / (sqrt(v) + eps)
+ * Adam follows torch.optim.Adam (no weight decay, no amsgrad):
+ *   m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;  t += 1
+ *   p -= (lr / (1-b1^t)) * m / (sqrt(v) / sqrt(1-b2^t) + eps)
+ * A2C_PARAM_USE_RMS_PROP picks one (SB3 default: RMSprop, alpha 0.99,
+ * eps rms_prop_eps); Adam uses adam_beta1/2 and adam_eps.
+ *
+ * The learning rate is learning_rate, or learning_rate * progress_remaining
+ * with the LINEAR schedule, where progress_remaining goes from 1 at the
+ * start of training to 0 at the end (SB3's convention).
+ */
+
+typedef struct a2c_optimizer a2c_optimizer;
+
+/* Creates an optimizer for `n_params` parameters with zeroed state, reading
+ * use_rms_prop, learning_rate, lr_schedule and the optimizer constants from
+ * `cfg`.  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NOMEM.  Allocates.
+ * Since 0.1. */
+A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *cfg,
+                                        size_t n_params);
+
+/* Frees an optimizer; NULL is a no-op.  Since 0.1. */
+A2C_API void a2c_optimizer_destroy(a2c_optimizer *opt);
+
+/* Applies one update to `params` from `grads` (both `n` floats, n equal to
+ * the optimizer's size).  Returns A2C_OK, A2C_E_INVALID_ARG (NULL, wrong n,
+ * progress_remaining outside [0, 1]) or A2C_E_NONFINITE (a gradient is
+ * NaN/inf; nothing is changed).  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
+                                      size_t n, double progress_remaining);
+
+/* The learning rate a step at `progress_remaining` would use.  Since 0.1. */
+A2C_API a2c_status a2c_optimizer_learning_rate(const a2c_optimizer *opt,
+                                               double progress_remaining, double *lr);
+
+/* Number of floats of optimizer state: n_params for RMSprop (the square
+ * average), 2 * n_params for Adam (first moments, then second moments).
+ * 0 for NULL.  Since 0.1. */
+A2C_API size_t a2c_optimizer_state_size(const a2c_optimizer *opt);
+
+/* Copies the state out (`n` must equal a2c_optimizer_state_size) together
+ * with the number of steps taken; `steps` may be NULL.  Since 0.1. */
+A2C_API a2c_status a2c_optimizer_get_state(const a2c_optimizer *opt, float *dst, size_t n,
+                                           uint64_t *steps);
+
+/* Restores state saved by a2c_optimizer_get_state.  Rejects non-finite
+ * values (A2C_E_NONFINITE) and negative second moments (A2C_E_INVALID_ARG),
+ * leaving the optimizer unchanged.  Since 0.1. */
+A2C_API a2c_status a2c_optimizer_set_state(a2c_optimizer *opt, const float *src, size_t n,
+                                           uint64_t steps);
+
+/* torch.nn.utils.clip_grad_norm_ over one flat gradient: computes the
+ * global 2-norm and multiplies every element by
+ * min(1, max_norm / (norm + 1e-6)).  *total_norm (may be NULL) receives the
+ * norm BEFORE clipping.  Returns A2C_OK, A2C_E_INVALID_ARG (NULL grads with
+ * n > 0, max_norm negative or not finite) or A2C_E_NONFINITE (the norm is
+ * NaN/inf; the gradients are left unchanged and *total_norm receives the
+ * norm).  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
+                                      double *total_norm);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* A2C_A2C_H */

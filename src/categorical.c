@@ -1,0 +1,58 @@
+/* Categorical policy over logits: log-softmax, entropy, their gradients,
+ * sampling and the greedy action.  Rows are short (n_actions), so these
+ * work one row at a time; reductions run in double. */
+#include "internal.h"
+
+#include <math.h>
+
+float a2c__log_softmax_row(const float *z, size_t n, float *logp)
+{
+    float m = z[0];
+    for (size_t k = 1; k < n; k++) m = z[k] > m ? z[k] : m;
+    double sum = 0.0;
+    for (size_t k = 0; k < n; k++) sum += exp((double)(z[k] - m));
+    /* (z - max) - log(sum): the same grouping as torch's log_softmax. */
+    const float log_sum = (float)log(sum);
+    double h = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        logp[k] = (z[k] - m) - log_sum;
+        h -= exp((double)logp[k]) * (double)logp[k];
+    }
+    return (float)h;
+}
+
+/* With p = softmax(z):  d logp[a] / dz_k = [k == a] - p_k  and
+ * d entropy / dz_k = -p_k (logp_k + entropy).  `d` may alias `logp`. */
+void a2c__categorical_backward_row(const float *logp, size_t n, size_t a, float h, double wl,
+                                   double we, float *d)
+{
+    for (size_t k = 0; k < n; k++) {
+        const double lp = (double)logp[k];
+        const double p = exp(lp);
+        const double g = wl * ((k == a ? 1.0 : 0.0) - p) - we * p * (lp + (double)h);
+        d[k] = (float)g;
+    }
+}
+
+size_t a2c__categorical_sample_row(const float *logp, size_t n, double u)
+{
+    double cum = 0.0;
+    size_t last = 0;
+    for (size_t k = 0; k < n; k++) {
+        const double p = exp((double)logp[k]);
+        if (p > 0.0) last = k;
+        cum += p;
+        if (u < cum) return k;
+    }
+    /* The probabilities summed to just under u by rounding: the draw fell
+     * in the top sliver, which belongs to the last possible action. */
+    return last;
+}
+
+size_t a2c__argmax_row(const float *z, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (z[k] > z[best]) best = k;
+    return best;
+}

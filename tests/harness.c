@@ -1,0 +1,3 @@
+#include "harness.h"
+
+int harness_passed, harness_failed;
