@@ -23,19 +23,38 @@ WERROR ?= 0
 # Required flags are appended so that a user's CFLAGS still apply.
 # -ffp-contract=off: no fused multiply-add behind our back, so a seed gives
 # the same numbers whatever the compiler's defaults (and Gymnasium's
-# environment dynamics stay bit-comparable).
+# environment dynamics stay bit-comparable).  -fno-math-errno and
+# -fno-trapping-math change no value (we read neither errno nor FP flags);
+# they let sqrtf and compare-and-select loops vectorise.
 A2C_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wdouble-promotion \
               -Wstrict-prototypes -Wmissing-prototypes -ffp-contract=off \
-              -fvisibility=hidden -fPIC -Iinclude
+              -fno-math-errno -fno-trapping-math -fvisibility=hidden -fPIC -Iinclude
 ifeq ($(WERROR),1)
 A2C_CFLAGS += -Werror
 endif
 ALL_CFLAGS = $(CFLAGS) $(A2C_CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
+# Quiet by default; `make V=1` shows the commands.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+ECHO := @:
+else
+Q := @
+ECHO := @echo
+endif
+
 BUILD ?= build
 SRC := $(wildcard src/*.c)
 OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o)
+
+# On x86-64 the numeric kernels are built a second time for AVX2 and picked
+# at run time (src/kernels.c); both give bit-identical results.
+ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine)),)
+A2C_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
+OBJ += $(BUILD)/obj/kernels_avx2.o
+endif
 HEADERS := include/a2c/a2c.h src/internal.h
 
 STATIC := $(BUILD)/liba2c.a
@@ -53,46 +72,70 @@ TEST_CFLAGS = $(ALL_CFLAGS) -Wno-double-promotion -Isrc -Itests -DA2C_SOURCE_DIR
 # Prefix for running each test, e.g. TEST_RUNNER="valgrind -q".
 TEST_RUNNER ?=
 
-.PHONY: FORCE all static shared check run-tests exports installcheck sanitize valgrind \
+.PHONY: FORCE all static shared demo check run-tests exports installcheck sanitize valgrind \
         install uninstall clean fixtures mutation
 
-all: static shared $(BUILD)/a2c.pc
+CLI := $(BUILD)/bin/a2c
+
+all: static shared $(BUILD)/a2c.pc $(CLI)
 
 static: $(STATIC)
 shared: $(SHARED)
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(ECHO) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/kernels_avx2.o: src/kernels.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
 
 $(STATIC): $(OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $(OBJ)
+	$(ECHO) "  AR      $@"
+	$(Q)$(AR) rcs $@ $(OBJ)
 
 $(SHARED): $(OBJ) src/a2c.map
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/a2c.map \
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/a2c.map \
 	    $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) -lm
-	ln -sf liba2c.so.$(VERSION) $(BUILD)/$(SONAME)
-	ln -sf $(SONAME) $(BUILD)/liba2c.so
+	$(Q)ln -sf liba2c.so.$(VERSION) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILD)/liba2c.so
 
 # Always rewritten: it records PREFIX, which may differ between make calls.
 $(BUILD)/a2c.pc: a2c.pc.in include/a2c/a2c.h FORCE
 	@mkdir -p $(BUILD)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' a2c.pc.in > $@
+
+# The command-line tool: a user of the public API, linked statically.
+$(CLI): tools/a2c.c include/a2c/a2c.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+
+# The README's first command: build, then train CartPole-v1 with the zoo's
+# settings, showing progress and the result.
+demo: all
+	$(CLI) train --env CartPole-v1
 
 # ---- tests ----
 
-$(BUILD)/tests/%.o: tests/%.c $(HEADERS) tests/harness.h tests/fixture.h
+$(BUILD)/tests/%.o: tests/%.c $(HEADERS) tests/harness.h tests/fixture.h tests/gradcheck.h
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -c $< -o $@
+	$(ECHO) "  CC      $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(STATIC)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC) -lm
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC) -lm
 
 $(ABI_TEST): tests/test_abi.c include/a2c/a2c.h tests/harness.h $(TEST_SUPPORT) $(SHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) -L$(BUILD) -la2c \
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) -L$(BUILD) -la2c \
 	    -Wl,-rpath,'$$ORIGIN/..'
 
 run-tests: $(TESTS) $(ABI_TEST)
@@ -102,10 +145,10 @@ run-tests: $(TESTS) $(ABI_TEST)
 	if [ $$failed -ne 0 ]; then echo "some tests FAILED"; exit 1; fi
 
 exports: $(SHARED)
-	sh tests/check_exports.sh $(SHARED) $(SONAME)
+	@sh tests/check_exports.sh $(SHARED) $(SONAME)
 
 installcheck: all
-	sh tests/install_test.sh "$(MAKE)"
+	@sh tests/install_test.sh "$(MAKE)"
 
 check: all run-tests exports installcheck
 	@echo "make check: all tests passed"

@@ -73,33 +73,75 @@ int64_t a2c__cfg_int(const a2c_config *cfg, a2c_param p);
 /* Locale-independent decimal parse of the whole string; 0 on failure. */
 int a2c__parse_double(const char *s, double *out);
 
+/* ---- numeric kernels (kernels.c, built once per instruction set) ---- */
+
+/* How gemm starts each output: from a broadcast bias row, from zero, or
+ * from what C holds (accumulate). */
+enum { A2C__INIT_BIAS, A2C__INIT_ZERO, A2C__INIT_C };
+
+typedef struct a2c__kernels {
+    /* C[r][c] (+)= sum_k A[r*ars + k*aks] * B[k*ldb + c], r < m, c < n, k < K;
+     * every sum runs over k in order. */
+    void (*gemm)(size_t m, size_t n, size_t K, const float *a, size_t ars, size_t aks,
+                 const float *b, size_t ldb, float *c, size_t ldc, int init, const float *bias);
+    void (*tanh_forward)(float *h, size_t n);
+    void (*tanh_backward)(const float *h, float *d, size_t n);
+    void (*relu_forward)(float *h, size_t n);
+    void (*relu_backward)(const float *h, float *d, size_t n);
+    void (*rmsprop)(float *p, const float *g, float *v, size_t n, float alpha, float one_minus,
+                    float eps, float neg_lr);
+    void (*adam)(float *p, const float *g, float *m, float *v, size_t n, float b1,
+                 float one_minus_b1, float b2, float one_minus_b2, float neg_step,
+                 float bc2_sqrt, float eps);
+    void (*scale)(float *x, size_t n, float c);
+    /* t (cols x rows) = s (rows x cols) transposed */
+    void (*transpose)(const float *s, size_t rows, size_t cols, float *t);
+    /* out[j] += sum_r x[r*cols + j] */
+    void (*column_sums)(const float *x, size_t rows, size_t cols, float *out);
+    /* sum of x[k]^2 in double, in a fixed order */
+    double (*sum_squares)(const float *x, size_t n);
+} a2c__kernels;
+
+extern const a2c__kernels a2c__k_base_table;
+#if defined(A2C_HAVE_AVX2_KERNELS)
+extern const a2c__kernels a2c__k_avx2_table;
+#endif
+/* The fastest table this CPU runs (a stateless CPUID check). */
+const a2c__kernels *a2c__kernels_select(void);
+
 /* ---- dense layers (linear.c, activation.c) ---- */
 
-/* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major) */
-void a2c__linear_forward(const float *x, size_t batch, size_t in, size_t out, const float *w,
-                         const float *bias, float *y);
+/* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major).
+ * `scratch` holds a2c__linear_scratch(batch, in, out) floats. */
+void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
+                         size_t out, const float *w, const float *bias, float *y, float *scratch);
 /* Given dy = dL/dy: dw += x^T dy, db += column sums of dy (both
  * accumulate), and, if dx is not NULL, dx = dy w^T (overwritten). */
-void a2c__linear_backward(const float *x, const float *dy, size_t batch, size_t in, size_t out,
-                          const float *w, float *dw, float *db, float *dx);
+void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
+                          size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
+                          float *scratch);
+/* Floats of scratch the two calls above need for these sizes. */
+size_t a2c__linear_scratch(size_t batch, size_t in, size_t out);
 
 /* In place: h = act(z) over n floats. */
-void a2c__activation_forward(int activation, float *h, size_t n);
+void a2c__activation_forward(const a2c__kernels *k, int activation, float *h, size_t n);
 /* In place: turns dL/dh into dL/dz, given the cached outputs h. */
-void a2c__activation_backward(int activation, const float *h, float *d, size_t n);
-/* The float tanh used by the nets (vectorisable, within a few ulp). */
-float a2c__tanhf(float x);
+void a2c__activation_backward(const a2c__kernels *k, int activation, const float *h, float *d,
+                              size_t n);
 
 /* ---- categorical policy head (categorical.c) ---- */
 
 /* One row: logp[k] = z[k] - logsumexp(z); returns the entropy. */
 float a2c__log_softmax_row(const float *z, size_t n, float *logp);
 /* One row: d = wl * d logp[a] / dz + we * d entropy / dz, written to d,
- * given logp (the row's log-probabilities) and its entropy h. */
+ * given the row's log-probabilities and entropy h. */
 void a2c__categorical_backward_row(const float *logp, size_t n, size_t a, float h, double wl,
                                    double we, float *d);
 /* Inverse-CDF sample from one row of log-probabilities with u in [0, 1). */
 size_t a2c__categorical_sample_row(const float *logp, size_t n, double u);
+/* The same draw straight from one row of logits (no log-softmax pass);
+ * writes log pi(a) as a2c__log_softmax_row would. */
+size_t a2c__categorical_sample_logits(const float *z, size_t n, double u, float *log_prob);
 /* Index of the largest logit (lowest index on ties). */
 size_t a2c__argmax_row(const float *z, size_t n);
 
@@ -132,17 +174,145 @@ void a2c__orthogonal(float *w, size_t in, size_t out, double gain, a2c__rng *rng
 
 /* ---- net internals used by the trainer and the tests (net.c) ---- */
 
-/* Forward into cached rows [row0, row0 + batch); obs may alias nothing.
- * `want_pi` = 0 skips the actor (value-only forward). */
+typedef struct a2c__layer {
+    size_t in, out;
+    size_t w, b; /* offsets of the weight block and the bias in the flat vector */
+    float *h;    /* cached outputs, max_batch x out (activated for hidden layers) */
+} a2c__layer;
+
+struct a2c_net {
+    a2c_allocator alloc;
+    const a2c__kernels *k;
+    a2c_config cfg; /* the configuration it was made from, for checkpoints */
+    size_t obs_dim, n_actions, max_batch, n_params, max_width;
+    int activation, shared;
+    size_t n_pi, n_vf; /* hidden layers per trunk; n_vf = 0 with a shared trunk */
+    a2c__layer pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
+    a2c__layer head_pi, head_vf; /* head_pi.h are the logits, head_vf.h the values */
+    float *params, *grads;
+    float *obs;            /* cached inputs, max_batch x obs_dim */
+    float *delta[2];       /* backward scratch, max_batch x max_width each */
+    float *dlogits, *dvals; /* loss gradients, max_batch x n_actions and max_batch */
+    float *scratch;         /* for the linear kernels, scratch_floats */
+    size_t scratch_floats;
+    size_t cached;         /* batch of the last public forward, 0 if none */
+    a2c__rng rng;          /* sampling stream */
+    float *block;
+    size_t block_floats;
+};
+
+
+/* Forward into cached rows [row0, row0 + batch); obs may alias nothing and
+ * must be finite (callers check it).  `want_pi` = 0 skips the actor
+ * (value-only forward). */
 a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t row0, size_t batch,
                                  int want_pi);
+/* a2c_net_create; with initialise 0 the parameters are left zero (for a
+ * checkpoint that is about to overwrite them). */
+a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                           size_t n_actions, int initialise);
+/* Chooses actions for cached rows [row0, row0 + batch) from their logits
+ * (greedy, or sampled with `rng`); log_probs may be NULL. */
+a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rng,
+                           int deterministic, int32_t *actions, float *log_probs);
+/* The A2C loss of cached rows [0, batch), its gradient added to the flat
+ * gradient (inputs already checked). */
+a2c_status a2c__net_loss_backward(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
+                                  const int32_t *actions, const float *advantages,
+                                  const float *returns, double *terms);
 /* Pointers to cached outputs of row `row`. */
 const float *a2c__net_logits(const a2c_net *net, size_t row);
 const float *a2c__net_values(const a2c_net *net, size_t row);
 
+/* ---- optimizer (optimizer.c) ---- */
+
+struct a2c_optimizer {
+    a2c_allocator alloc;
+    const a2c__kernels *k;
+    size_t n;
+    int rms; /* 1 RMSprop, 0 Adam */
+    int schedule;
+    double lr, alpha, rms_eps, beta1, beta2, adam_eps;
+    uint64_t steps;
+    float *state; /* RMSprop: square averages; Adam: first then second moments */
+    size_t state_n;
+};
+
+/* One update without the argument and finiteness checks of
+ * a2c_optimizer_step (the trainer has made them). */
+void a2c__optimizer_apply(a2c_optimizer *opt, float *params, const float *grads,
+                          double progress_remaining);
+
+/* ---- rollout (rollout.c) ---- */
+
+struct a2c_rollout {
+    a2c_allocator alloc;
+    size_t n_steps, n_envs, obs_dim, pos; /* pos: steps added */
+    float *obs;                           /* n_steps x n_envs x obs_dim */
+    int32_t *actions;                     /* n_steps x n_envs, like every buffer below */
+    float *rewards, *episode_starts, *values, *log_probs, *advantages, *returns;
+    void *block;
+    size_t block_bytes;
+};
+
+/* SB3's RolloutBuffer.compute_returns_and_advantage over [n_steps][n_envs]
+ * buffers, in float as SB3's float32 numpy arrays. */
+void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
+              const float *rewards, const float *values, const float *episode_starts,
+              const float *last_values, const float *dones, float *advantages, float *returns);
+
+/* ---- trainer (trainer.c) ---- */
+
+/* Episodes in the running statistics: SB3's stats_window_size. */
+#define A2C__WINDOW 100
+
+struct a2c_trainer {
+    a2c_allocator alloc;
+    a2c_config cfg;
+    const a2c_env *env;
+    a2c_net *net;
+    a2c_optimizer *opt;
+    a2c_rollout *ro;
+    a2c__loss_coefs coefs;
+    size_t n_envs, n_steps, obs_dim, batch;
+    double gamma, max_grad_norm;
+    /* per sub-environment, n_envs entries (observations x obs_dim) */
+    float *obs, *next_obs, *final_obs;
+    float *episode_starts, *rewards_f, *dones_f, *log_probs, *last_values;
+    double *rewards;
+    int *terminated, *truncated;
+    int32_t *actions;
+    uint32_t *truncated_rows; /* envs whose final observation needs a value */
+    double *ep_return;
+    uint64_t *ep_length;
+    void *block;
+    size_t block_bytes;
+    /* progress and statistics (all saved in trainer checkpoints) */
+    uint64_t timesteps, episodes, updates;
+    a2c__rng sample_rng, reset_rng;
+    double win_return[A2C__WINDOW];
+    uint64_t win_length[A2C__WINDOW];
+    uint32_t win_count, win_next;
+    int need_reset;
+};
+
+/* ---- built-in environments (env.c, env_cartpole.c) ---- */
+
+/* CartPole-v1 (Gymnasium 1.x dynamics, Euler integrator, 500-step limit
+ * reported as truncation by the env itself). */
+a2c_status a2c__cartpole_make(a2c_env **out, uint32_t num_envs, const a2c_allocator *alloc);
+/* Test hooks: the float64 state (x, x_dot, theta, theta_dot) of
+ * sub-environment `index` of a table from a2c__cartpole_make.  Setting it
+ * leaves the episode's step counter alone. */
+void a2c__cartpole_get_state(const a2c_env *env, uint32_t index, double state[4]);
+void a2c__cartpole_set_state(a2c_env *env, uint32_t index, const double state[4]);
+
 /* Finite check over n floats: 1 if all are finite. */
 int a2c__all_finite(const float *x, size_t n);
-/* Sum of squares in double with a fixed summation order. */
-double a2c__sum_squares(const float *x, size_t n);
+
+/* ---- checkpoints (checkpoint.c) ---- */
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of n bytes, continuing from crc. */
+uint32_t a2c__crc32(uint32_t crc, const void *data, size_t n);
 
 #endif /* A2C_INTERNAL_H */

@@ -1,47 +1,22 @@
 /* Dense layer y = x W + b with W stored input-major (in x out).
  *
- * The loops are written so that the compiler can vectorise them without
- * reassociating anything (we never use -ffast-math): the forward pass and
- * the weight gradient are axpy loops over contiguous output columns kept in
- * a block of accumulators, and the input gradient is a dot product split
- * into LANES fixed partial sums.  The summation order is fixed by the
- * source, so results do not depend on the vector width the compiler picks. */
+ * All three products of a layer are one kernel (kernels.c), C (+)= A B with
+ * B row-major and A read through two strides:
+ *   forward   y  = x W + b        A = x (rows, in),   B = W
+ *   weights   dW += x^T dy        A = x read down its columns, B = dy
+ *   inputs    dx = dy W^T         A = dy, B = W^T (transposed into scratch)
+ * Products with fewer than 8 output columns (the policy and value heads)
+ * are dot products over the shared dimension instead, with fixed partial
+ * sums: a register block would be mostly empty there.
+ *
+ * Nothing is reassociated (we never use -ffast-math): the order of every
+ * sum is fixed by the source, so results do not depend on the vector width
+ * or the machine. */
 #include "internal.h"
 
-/* Output columns per accumulator block: 32 floats = 4 AVX2 / 2 AVX-512
- * registers, small enough to stay in registers across the input loop. */
-#define BLOCK 32
-/* Partial sums of the input-gradient dot products. */
-#define LANES 8
+#include <string.h>
 
-void a2c__linear_forward(const float *x, size_t batch, size_t in, size_t out, const float *w,
-                         const float *bias, float *y)
-{
-    for (size_t b = 0; b < batch; b++) {
-        const float *xb = x + b * in;
-        float *yb = y + b * out;
-        size_t j0 = 0;
-        for (; j0 + BLOCK <= out; j0 += BLOCK) {
-            float acc[BLOCK];
-            for (size_t k = 0; k < BLOCK; k++) acc[k] = bias[j0 + k];
-            for (size_t i = 0; i < in; i++) {
-                const float xi = xb[i];
-                const float *wi = w + i * out + j0;
-                for (size_t k = 0; k < BLOCK; k++) acc[k] += xi * wi[k];
-            }
-            for (size_t k = 0; k < BLOCK; k++) yb[j0 + k] = acc[k];
-        }
-        if (j0 < out) {
-            const size_t rest = out - j0;
-            for (size_t k = 0; k < rest; k++) yb[j0 + k] = bias[j0 + k];
-            for (size_t i = 0; i < in; i++) {
-                const float xi = xb[i];
-                const float *wi = w + i * out + j0;
-                for (size_t k = 0; k < rest; k++) yb[j0 + k] += xi * wi[k];
-            }
-        }
-    }
-}
+#define LANES 8 /* partial sums of the small-output dot products */
 
 /* dot(a, b) over n floats with LANES partial sums, added pairwise. */
 static float dot_lanes(const float *a, const float *b, size_t n)
@@ -56,41 +31,45 @@ static float dot_lanes(const float *a, const float *b, size_t n)
     return acc[0];
 }
 
-void a2c__linear_backward(const float *x, const float *dy, size_t batch, size_t in, size_t out,
-                          const float *w, float *dw, float *db, float *dx)
+void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
+                         size_t out, const float *w, const float *bias, float *y, float *scratch)
 {
-    /* Bias: column sums of dy. */
-    for (size_t b = 0; b < batch; b++) {
-        const float *dyb = dy + b * out;
-        for (size_t j = 0; j < out; j++) db[j] += dyb[j];
+    if (out >= LANES) {
+        k->gemm(batch, out, in, x, in, 1, w, out, y, out, A2C__INIT_BIAS, bias);
+        return;
     }
-    /* Weights: row i of dw gains sum_b x[b][i] * dy[b][:], accumulated in a
-     * register block over the whole batch before touching memory. */
-    for (size_t i = 0; i < in; i++) {
-        float *dwi = dw + i * out;
-        size_t j0 = 0;
-        for (; j0 + BLOCK <= out; j0 += BLOCK) {
-            float acc[BLOCK];
-            for (size_t k = 0; k < BLOCK; k++) acc[k] = dwi[j0 + k];
-            for (size_t b = 0; b < batch; b++) {
-                const float xbi = x[b * in + i];
-                const float *dyb = dy + b * out + j0;
-                for (size_t k = 0; k < BLOCK; k++) acc[k] += xbi * dyb[k];
-            }
-            for (size_t k = 0; k < BLOCK; k++) dwi[j0 + k] = acc[k];
-        }
-        for (size_t b = 0; j0 < out && b < batch; b++) {
-            const float xbi = x[b * in + i];
-            const float *dyb = dy + b * out;
-            for (size_t j = j0; j < out; j++) dwi[j] += xbi * dyb[j];
-        }
+    /* A narrow head: one dot product per output along the input row. */
+    k->transpose(w, in, out, scratch);
+    for (size_t r = 0; r < batch; r++)
+        for (size_t j = 0; j < out; j++)
+            y[r * out + j] = bias[j] + dot_lanes(x + r * in, scratch + j * in, in);
+}
+
+void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
+                          size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
+                          float *scratch)
+{
+    k->column_sums(dy, batch, out, db);
+    if (out >= LANES) {
+        /* dW (in x out) += x^T dy: A = x read down its columns. */
+        k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_C, NULL);
+    } else {
+        /* Narrow: dW^T (out x in) = dy^T x has long rows, so compute that
+         * in scratch (A = dy read down its columns) and add it back. */
+        k->gemm(out, in, batch, dy, 1, out, x, in, scratch, in, A2C__INIT_ZERO, NULL);
+        for (size_t i = 0; i < in; i++)
+            for (size_t j = 0; j < out; j++) dw[i * out + j] += scratch[j * in + i];
     }
-    /* Inputs: dx[b][i] = dot(dy[b], row i of w). */
     if (dx) {
-        for (size_t b = 0; b < batch; b++) {
-            const float *dyb = dy + b * out;
-            float *dxb = dx + b * in;
-            for (size_t i = 0; i < in; i++) dxb[i] = dot_lanes(dyb, w + i * out, out);
-        }
+        /* dx = dy W^T, with W^T (out x in) in scratch. */
+        float *wt = scratch;
+        k->transpose(w, in, out, wt);
+        k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);
     }
+}
+
+size_t a2c__linear_scratch(size_t batch, size_t in, size_t out)
+{
+    (void)batch;
+    return in * out; /* W^T, or the narrow dW^T */
 }

@@ -11,32 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct layer {
-    size_t in, out;
-    size_t w, b; /* offsets of the weight block and the bias in the flat vector */
-    float *h;    /* cached outputs, max_batch x out (activated for hidden layers) */
-} layer;
-
-struct a2c_net {
-    a2c_allocator alloc;
-    size_t obs_dim, n_actions, max_batch, n_params, max_width;
-    int activation, shared;
-    size_t n_pi, n_vf; /* hidden layers per trunk; n_vf = 0 with a shared trunk */
-    layer pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
-    layer head_pi, head_vf; /* head_pi.h are the logits, head_vf.h the values */
-    float *params, *grads;
-    float *obs;            /* cached inputs, max_batch x obs_dim */
-    float *delta[2];       /* backward scratch, max_batch x max_width each */
-    float *dlogits, *dvals; /* loss gradients, max_batch x n_actions and max_batch */
-    size_t cached;         /* batch of the last public forward, 0 if none */
-    a2c__rng rng;          /* sampling stream */
-    float *block;
-    size_t block_floats;
-};
-
 /* ---- layout ---- */
 
-static void place(layer *l, size_t in, size_t out, size_t *n_params)
+static void place(a2c__layer *l, size_t in, size_t out, size_t *n_params)
 {
     l->in = in;
     l->out = out;
@@ -77,12 +54,13 @@ static size_t lay_out(a2c_net *net, float *block)
     ok = ok && take(&net->delta[1], rows, net->max_width, block, &used);
     ok = ok && take(&net->dlogits, rows, net->n_actions, block, &used);
     ok = ok && take(&net->dvals, rows, 1, block, &used);
+    ok = ok && take(&net->scratch, 1, net->scratch_floats, block, &used);
     return ok ? used : 0;
 }
 
 /* ---- initialisation ---- */
 
-static void init_layer(a2c_net *net, const layer *l, int ortho, double gain, a2c__rng *rng,
+static void init_layer(a2c_net *net, const a2c__layer *l, int ortho, double gain, a2c__rng *rng,
                        double *scratch)
 {
     float *w = net->params + l->w, *b = net->params + l->b;
@@ -102,6 +80,12 @@ static void init_layer(a2c_net *net, const layer *l, int ortho, double gain, a2c
 A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                                   size_t n_actions)
 {
+    return a2c__net_create(out, cfg, obs_dim, n_actions, 1);
+}
+
+a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                           size_t n_actions, int initialise)
+{
     if (!out) return A2C_E_INVALID_ARG;
     *out = NULL;
     if (!cfg || obs_dim < 1 || obs_dim > A2C_MAX_WIDTH || n_actions < 1 ||
@@ -117,6 +101,8 @@ A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t o
     a2c_net *net = a2c__alloc(alloc, sizeof *net);
     if (!net) return A2C_E_NOMEM;
     net->alloc = *alloc;
+    net->k = a2c__kernels_select();
+    net->cfg = *cfg;
     net->obs_dim = obs_dim;
     net->n_actions = n_actions;
     net->max_batch = max_batch;
@@ -144,6 +130,16 @@ A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t o
     place(&net->head_vf, vf_width, 1, &n);
     net->n_params = n;
     net->max_width = max_width;
+    const a2c__layer *all[2 * A2C_MAX_LAYERS + 2];
+    size_t n_all = 0;
+    for (size_t l = 0; l < net->n_pi; l++) all[n_all++] = &net->pi[l];
+    for (size_t l = 0; l < net->n_vf; l++) all[n_all++] = &net->vf[l];
+    all[n_all++] = &net->head_pi;
+    all[n_all++] = &net->head_vf;
+    for (size_t l = 0; l < n_all; l++) {
+        const size_t need = a2c__linear_scratch(max_batch, all[l]->in, all[l]->out);
+        net->scratch_floats = need > net->scratch_floats ? need : net->scratch_floats;
+    }
 
     a2c_status rc = A2C_OK;
     double *scratch = NULL;
@@ -169,6 +165,12 @@ A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t o
         biggest = net->vf[l].in * net->vf[l].out > biggest ? net->vf[l].in * net->vf[l].out
                                                            : biggest;
     const int ortho = (int)a2c__cfg_int(cfg, A2C_PARAM_ORTHO_INIT);
+    const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
+    a2c__rng_seed(&net->rng, seed, 1);
+    if (!initialise) {
+        *out = net;
+        return A2C_OK;
+    }
     if (ortho) {
         scratch_bytes = biggest * sizeof(double);
         scratch = a2c__alloc(alloc, scratch_bytes);
@@ -177,10 +179,8 @@ A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t o
             goto fail;
         }
     }
-    const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
     a2c__rng init_rng;
     a2c__rng_seed(&init_rng, seed, 0);
-    a2c__rng_seed(&net->rng, seed, 1);
     /* SB3's gains: sqrt(2) hidden, 0.01 action head, 1 value head. */
     for (size_t l = 0; l < net->n_pi; l++)
         init_layer(net, &net->pi[l], ortho, sqrt(2.0), &init_rng, scratch);
@@ -247,14 +247,14 @@ A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed)
 
 /* Runs rows [r0, r0 + batch) of x through a trunk; returns its output
  * rows (x itself for an empty trunk). */
-static const float *trunk_forward(const a2c_net *net, const layer *ls, size_t n,
+static const float *trunk_forward(const a2c_net *net, const a2c__layer *ls, size_t n,
                                   const float *x, size_t r0, size_t batch)
 {
     for (size_t l = 0; l < n; l++) {
         float *y = ls[l].h + r0 * ls[l].out;
-        a2c__linear_forward(x, batch, ls[l].in, ls[l].out, net->params + ls[l].w,
-                            net->params + ls[l].b, y);
-        a2c__activation_forward(net->activation, y, batch * ls[l].out);
+        a2c__linear_forward(net->k, x, batch, ls[l].in, ls[l].out, net->params + ls[l].w,
+                            net->params + ls[l].b, y, net->scratch);
+        a2c__activation_forward(net->k, net->activation, y, batch * ls[l].out);
         x = y;
     }
     return x;
@@ -266,7 +266,6 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
     if (batch == 0 || r0 > net->max_batch || batch > net->max_batch - r0)
         return A2C_E_INVALID_ARG;
     const size_t n_in = batch * net->obs_dim;
-    if (!a2c__all_finite(obs, n_in)) return A2C_E_NONFINITE;
     float *x = net->obs + r0 * net->obs_dim;
     if (x != obs) memcpy(x, obs, n_in * sizeof *x);
 
@@ -274,11 +273,11 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
     if (want_pi || net->shared) hp = trunk_forward(net, net->pi, net->n_pi, x, r0, batch);
     const float *hv = net->shared ? hp : trunk_forward(net, net->vf, net->n_vf, x, r0, batch);
     if (want_pi)
-        a2c__linear_forward(hp, batch, net->head_pi.in, net->n_actions,
+        a2c__linear_forward(net->k, hp, batch, net->head_pi.in, net->n_actions,
                             net->params + net->head_pi.w, net->params + net->head_pi.b,
-                            net->head_pi.h + r0 * net->n_actions);
-    a2c__linear_forward(hv, batch, net->head_vf.in, 1, net->params + net->head_vf.w,
-                        net->params + net->head_vf.b, net->head_vf.h + r0);
+                            net->head_pi.h + r0 * net->n_actions, net->scratch);
+    a2c__linear_forward(net->k, hv, batch, net->head_vf.in, 1, net->params + net->head_vf.w,
+                        net->params + net->head_vf.b, net->head_vf.h + r0, net->scratch);
     return A2C_OK;
 }
 
@@ -297,6 +296,8 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
 {
     if (!net || !obs) return A2C_E_INVALID_ARG;
     net->cached = 0;
+    if (batch > net->max_batch) return A2C_E_INVALID_ARG;
+    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
     a2c_status rc = a2c__net_forward_rows(net, obs, 0, batch, 1);
     if (rc != A2C_OK) return rc;
     net->cached = batch;
@@ -305,28 +306,44 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
     return A2C_OK;
 }
 
+a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rng,
+                           int deterministic, int32_t *actions, float *log_probs)
+{
+    const size_t n = net->n_actions;
+    for (size_t b = 0; b < batch; b++) {
+        const float *z = net->head_pi.h + (row0 + b) * n;
+        float lp;
+        size_t a;
+        if (deterministic) {
+            a = a2c__argmax_row(z, n);
+            float *logp = net->dlogits + row0 * n; /* a free row of the same size */
+            a2c__log_softmax_row(z, n, logp);
+            lp = logp[a];
+        } else {
+            a = a2c__categorical_sample_logits(z, n, a2c__rng_uniform(rng), &lp);
+        }
+        if (!(lp - lp == 0.0f)) return A2C_E_NONFINITE; /* the logits overflowed */
+        actions[b] = (int32_t)a;
+        if (log_probs) log_probs[b] = lp;
+    }
+    return A2C_OK;
+}
+
 A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
                                int32_t *actions, float *log_probs, float *values)
 {
-    if (!net || !obs || !actions || batch == 0) return A2C_E_INVALID_ARG;
+    if (!net || !obs || !actions || batch == 0 || batch > SIZE_MAX / net->obs_dim)
+        return A2C_E_INVALID_ARG;
     net->cached = 0;
-    const size_t n = net->n_actions;
+    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
     for (size_t start = 0; start < batch; start += net->max_batch) {
         const size_t chunk = batch - start < net->max_batch ? batch - start : net->max_batch;
         a2c_status rc = a2c__net_forward_rows(net, obs + start * net->obs_dim, 0, chunk, 1);
+        if (rc == A2C_OK)
+            rc = a2c__net_sample(net, 0, chunk, &net->rng, deterministic, actions + start,
+                                 log_probs ? log_probs + start : NULL);
         if (rc != A2C_OK) return rc;
-        for (size_t b = 0; b < chunk; b++) {
-            const float *z = net->head_pi.h + b * n;
-            float *logp = net->dlogits; /* one row of scratch */
-            a2c__log_softmax_row(z, n, logp);
-            if (!a2c__all_finite(logp, n)) return A2C_E_NONFINITE;
-            const size_t a = deterministic
-                                 ? a2c__argmax_row(z, n)
-                                 : a2c__categorical_sample_row(logp, n, a2c__rng_uniform(&net->rng));
-            actions[start + b] = (int32_t)a;
-            if (log_probs) log_probs[start + b] = logp[a];
-            if (values) values[start + b] = net->head_vf.h[b];
-        }
+        if (values) memcpy(values + start, net->head_vf.h, chunk * sizeof *values);
         net->cached = chunk;
     }
     return A2C_OK;
@@ -337,16 +354,16 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
 /* Backpropagates d (dL/d output of the trunk's last layer, rows
  * [r0, r0 + batch)) through the trunk, using `spare` as the second buffer.
  * Both buffers are overwritten. */
-static void trunk_backward(a2c_net *net, const layer *ls, size_t n, size_t r0, size_t batch,
+static void trunk_backward(a2c_net *net, const a2c__layer *ls, size_t n, size_t r0, size_t batch,
                            float *d, float *spare)
 {
     const float *x0 = net->obs + r0 * net->obs_dim;
     for (size_t l = n; l-- > 0;) {
-        const layer *L = &ls[l];
-        a2c__activation_backward(net->activation, L->h + r0 * L->out, d, batch * L->out);
+        const a2c__layer *L = &ls[l];
+        a2c__activation_backward(net->k, net->activation, L->h + r0 * L->out, d, batch * L->out);
         const float *x = l > 0 ? ls[l - 1].h + r0 * ls[l - 1].out : x0;
-        a2c__linear_backward(x, d, batch, L->in, L->out, net->params + L->w, net->grads + L->w,
-                             net->grads + L->b, l > 0 ? spare : NULL);
+        a2c__linear_backward(net->k, x, d, batch, L->in, L->out, net->params + L->w, net->grads + L->w,
+                             net->grads + L->b, l > 0 ? spare : NULL, net->scratch);
         float *t = d;
         d = spare;
         spare = t;
@@ -354,16 +371,16 @@ static void trunk_backward(a2c_net *net, const layer *ls, size_t n, size_t r0, s
 }
 
 /* Last hidden output rows of a trunk (the observations if it is empty). */
-static const float *trunk_top(const a2c_net *net, const layer *ls, size_t n, size_t r0)
+static const float *trunk_top(const a2c_net *net, const a2c__layer *ls, size_t n, size_t r0)
 {
     return n > 0 ? ls[n - 1].h + r0 * ls[n - 1].out : net->obs + r0 * net->obs_dim;
 }
 
-static void head_backward(a2c_net *net, const layer *head, const float *x, size_t batch,
+static void head_backward(a2c_net *net, const a2c__layer *head, const float *x, size_t batch,
                           const float *dy, float *dx)
 {
-    a2c__linear_backward(x, dy, batch, head->in, head->out, net->params + head->w,
-                         net->grads + head->w, net->grads + head->b, dx);
+    a2c__linear_backward(net->k, x, dy, batch, head->in, head->out, net->params + head->w,
+                         net->grads + head->w, net->grads + head->b, dx, net->scratch);
 }
 
 static void backward_rows(a2c_net *net, size_t r0, size_t batch, const float *dlogits,
@@ -406,6 +423,16 @@ A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlo
     return A2C_OK;
 }
 
+a2c_status a2c__net_loss_backward(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
+                                  const int32_t *actions, const float *advantages,
+                                  const float *returns, double *terms)
+{
+    a2c_status rc = a2c__a2c_loss(c, net->head_pi.h, net->head_vf.h, batch, net->n_actions,
+                                  actions, advantages, returns, net->dlogits, net->dvals, terms);
+    if (rc == A2C_OK) backward_rows(net, 0, batch, net->dlogits, net->dvals);
+    return rc;
+}
+
 A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
                                          const int32_t *actions, const float *advantages,
                                          const float *returns, double *terms, size_t n_terms)
@@ -416,10 +443,8 @@ A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, si
     a2c__loss_coefs c;
     a2c__loss_coefs_from_config(cfg, &c);
     double t[A2C_LOSS_TERMS];
-    a2c_status rc = a2c__a2c_loss(&c, net->head_pi.h, net->head_vf.h, batch, net->n_actions,
-                                  actions, advantages, returns, net->dlogits, net->dvals, t);
+    a2c_status rc = a2c__net_loss_backward(net, &c, batch, actions, advantages, returns, t);
     if (rc != A2C_OK) return rc;
-    backward_rows(net, 0, batch, net->dlogits, net->dvals);
     for (size_t k = 0; terms && k < n_terms && k < A2C_LOSS_TERMS; k++) terms[k] = t[k];
     return A2C_OK;
 }

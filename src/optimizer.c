@@ -7,17 +7,6 @@
 #include <math.h>
 #include <string.h>
 
-struct a2c_optimizer {
-    a2c_allocator alloc;
-    size_t n;
-    int rms; /* 1 RMSprop, 0 Adam */
-    int schedule;
-    double lr, alpha, rms_eps, beta1, beta2, adam_eps;
-    uint64_t steps;
-    float *state; /* RMSprop: square averages; Adam: first then second moments */
-    size_t state_n;
-};
-
 A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *cfg,
                                         size_t n_params)
 {
@@ -28,6 +17,7 @@ A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *c
     a2c_optimizer *opt = a2c__alloc(&cfg->alloc, sizeof *opt);
     if (!opt) return A2C_E_NOMEM;
     opt->alloc = cfg->alloc;
+    opt->k = a2c__kernels_select();
     opt->n = n_params;
     opt->rms = (int)a2c__cfg_int(cfg, A2C_PARAM_USE_RMS_PROP);
     opt->schedule = (int)a2c__cfg_int(cfg, A2C_PARAM_LR_SCHEDULE);
@@ -75,29 +65,17 @@ A2C_API a2c_status a2c_optimizer_learning_rate(const a2c_optimizer *opt,
 
 static void rmsprop(a2c_optimizer *opt, float *p, const float *g, double lr)
 {
-    const float alpha = (float)opt->alpha, one_minus = (float)(1.0 - opt->alpha);
-    const float eps = (float)opt->rms_eps, neg_lr = (float)-lr;
-    float *v = opt->state;
-    for (size_t k = 0; k < opt->n; k++) {
-        v[k] = v[k] * alpha + one_minus * g[k] * g[k];
-        p[k] += neg_lr * (g[k] / (sqrtf(v[k]) + eps));
-    }
+    opt->k->rmsprop(p, g, opt->state, opt->n, (float)opt->alpha, (float)(1.0 - opt->alpha),
+                    (float)opt->rms_eps, (float)-lr);
 }
 
 static void adam(a2c_optimizer *opt, float *p, const float *g, double lr)
 {
     const double t = (double)opt->steps;
     const double bc1 = 1.0 - pow(opt->beta1, t), bc2 = 1.0 - pow(opt->beta2, t);
-    const float b1 = (float)opt->beta1, one_minus_b1 = (float)(1.0 - opt->beta1);
-    const float b2 = (float)opt->beta2, one_minus_b2 = (float)(1.0 - opt->beta2);
-    const float neg_step = (float)(-lr / bc1), bc2_sqrt = (float)sqrt(bc2);
-    const float eps = (float)opt->adam_eps;
-    float *m = opt->state, *v = opt->state + opt->n;
-    for (size_t k = 0; k < opt->n; k++) {
-        m[k] = m[k] * b1 + one_minus_b1 * g[k];
-        v[k] = v[k] * b2 + one_minus_b2 * g[k] * g[k];
-        p[k] += neg_step * (m[k] / (sqrtf(v[k]) / bc2_sqrt + eps));
-    }
+    opt->k->adam(p, g, opt->state, opt->state + opt->n, opt->n, (float)opt->beta1,
+                 (float)(1.0 - opt->beta1), (float)opt->beta2, (float)(1.0 - opt->beta2),
+                 (float)(-lr / bc1), (float)sqrt(bc2), (float)opt->adam_eps);
 }
 
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
@@ -106,11 +84,17 @@ A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const f
     if (!opt || !params || !grads || n != opt->n || !progress_ok(progress_remaining))
         return A2C_E_INVALID_ARG;
     if (!a2c__all_finite(grads, n)) return A2C_E_NONFINITE;
+    a2c__optimizer_apply(opt, params, grads, progress_remaining);
+    return A2C_OK;
+}
+
+void a2c__optimizer_apply(a2c_optimizer *opt, float *params, const float *grads,
+                          double progress_remaining)
+{
     const double lr = learning_rate(opt, progress_remaining);
     opt->steps++;
     if (opt->rms) rmsprop(opt, params, grads, lr);
     else adam(opt, params, grads, lr);
-    return A2C_OK;
 }
 
 A2C_API size_t a2c_optimizer_state_size(const a2c_optimizer *opt)
@@ -146,13 +130,11 @@ A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
 {
     if ((!grads && n > 0) || !(max_norm >= 0.0) || !isfinite(max_norm))
         return A2C_E_INVALID_ARG;
-    const double norm = n > 0 ? sqrt(a2c__sum_squares(grads, n)) : 0.0;
+    const a2c__kernels *k = a2c__kernels_select();
+    const double norm = n > 0 ? sqrt(k->sum_squares(grads, n)) : 0.0;
     if (total_norm) *total_norm = norm;
     if (!isfinite(norm)) return A2C_E_NONFINITE;
     const double coef = max_norm / (norm + 1e-6);
-    if (coef < 1.0) {
-        const float c = (float)coef;
-        for (size_t k = 0; k < n; k++) grads[k] *= c;
-    }
+    if (coef < 1.0) k->scale(grads, n, (float)coef);
     return A2C_OK;
 }

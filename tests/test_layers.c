@@ -24,9 +24,11 @@ static void test_linear_fixture(void)
     float *y = calloc(B * out, sizeof *y), *dx = calloc(B * in, sizeof *dx),
           *dw = calloc(in * out, sizeof *dw), *db = calloc(out, sizeof *db);
     if (x && w && b && dy) {
-        a2c__linear_forward(x, B, in, out, w, b, y);
+        float *scratch = malloc(a2c__linear_scratch(B, in, out) * sizeof *scratch);
+        a2c__linear_forward(a2c__kernels_select(), x, B, in, out, w, b, y, scratch);
         check_floats("linear y", y, fixture_get(&f, "linear_y", B * out), B * out, FIX_RTOL, 1e-6);
-        a2c__linear_backward(x, dy, B, in, out, w, dw, db, dx);
+        a2c__linear_backward(a2c__kernels_select(), x, dy, B, in, out, w, dw, db, dx, scratch);
+        free(scratch);
         check_floats("linear dx", dx, fixture_get(&f, "linear_dx", B * in), B * in, FIX_RTOL, 1e-6);
         check_floats("linear dw", dw, fixture_get(&f, "linear_dw", in * out), in * out, FIX_RTOL,
                      1e-6);
@@ -48,10 +50,10 @@ static void test_activation_fixture(const char *prefix, int activation)
     snprintf(name, sizeof name, "%s_dy", prefix);
     float *d = fixture_floats(&f, name, n);
     if (h && d) {
-        a2c__activation_forward(activation, h, n);
+        a2c__activation_forward(a2c__kernels_select(), activation, h, n);
         snprintf(name, sizeof name, "%s_y", prefix);
         check_floats(name, h, fixture_get(&f, name, n), n, FIX_RTOL, 1e-7);
-        a2c__activation_backward(activation, h, d, n);
+        a2c__activation_backward(a2c__kernels_select(), activation, h, d, n);
         snprintf(name, sizeof name, "%s_dx", prefix);
         /* d tanh = 1 - y^2 loses relative precision as |y| -> 1: the
          * absolute error of a float y near 1 is ~1e-7, so allow 1e-6. */
@@ -95,8 +97,9 @@ static void test_linear_gradcheck(size_t batch, size_t in, size_t out)
     for (size_t k = 0; k < n; k++) theta[k] = p[k];
     /* grad = [dx, dw, db]; dw and db accumulate, so call twice and halve:
      * that also checks the accumulation. */
-    a2c__linear_backward(p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad);
-    a2c__linear_backward(p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad);
+    float *scratch = malloc(a2c__linear_scratch(batch, in, out) * sizeof *scratch);
+    a2c__linear_backward(a2c__kernels_select(), p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad, scratch);
+    a2c__linear_backward(a2c__kernels_select(), p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad, scratch);
     for (size_t k = nx; k < n; k++) grad[k] *= 0.5f;
     linear_ctx ctx = {batch, in, out, dy};
     char what[64];
@@ -108,7 +111,7 @@ static void test_linear_gradcheck(size_t batch, size_t in, size_t out)
 
     /* forward agrees with the reference too */
     float *y = malloc(batch * out * sizeof *y);
-    a2c__linear_forward(p, batch, in, out, p + nx, p + nx + nw, y);
+    a2c__linear_forward(a2c__kernels_select(), p, batch, in, out, p + nx, p + nx + nw, y, scratch);
     double worst = 0.0;
     for (size_t r = 0; r < batch; r++)
         for (size_t j = 0; j < out; j++) {
@@ -118,7 +121,7 @@ static void test_linear_gradcheck(size_t batch, size_t in, size_t out)
             worst = e > worst ? e : worst;
         }
     CHECK(worst < 1e-5);
-    free(p), free(dy), free(grad), free(theta), free(y);
+    free(p), free(dy), free(grad), free(theta), free(y), free(scratch);
 }
 
 typedef struct act_ctx {
@@ -151,8 +154,8 @@ static void test_activation_gradcheck(int activation)
         h[k] = z[k];
         d[k] = c[k];
     }
-    a2c__activation_forward(activation, h, 64);
-    a2c__activation_backward(activation, h, d, 64);
+    a2c__activation_forward(a2c__kernels_select(), activation, h, 64);
+    a2c__activation_backward(a2c__kernels_select(), activation, h, d, 64);
     act_ctx ctx = {activation, c};
     /* 1 - h^2 from a float h: absolute error ~2 * 6 ulp(1) = 7e-7 */
     CHECK(gradcheck(activation == A2C_ACTIVATION_TANH ? "tanh" : "relu", act_ref, &ctx, theta, 64,
@@ -161,6 +164,12 @@ static void test_activation_gradcheck(int activation)
 
 /* ---- the float tanh ---- */
 
+static float tanh1(float x)
+{
+    a2c__kernels_select()->tanh_forward(&x, 1);
+    return x;
+}
+
 static void test_tanh_accuracy(void)
 {
     double worst = 0.0, sum = 0.0;
@@ -168,7 +177,7 @@ static void test_tanh_accuracy(void)
     size_t count = 0;
     int odd = 1, bounded = 1;
     for (float x = -12.0f; x <= 12.0f; x += 1.0f / 4096.0f) {
-        const float y = a2c__tanhf(x);
+        const float y = tanh1(x);
         const double want = tanh((double)x);
         const float wf = (float)want;
         const double ulp = (double)(nextafterf(fabsf(wf), 2.0f) - fabsf(wf));
@@ -176,13 +185,13 @@ static void test_tanh_accuracy(void)
         sum += e;
         count++;
         if (e > worst) worst = e, worst_x = x;
-        odd &= a2c__tanhf(-x) == -y;
+        odd &= tanh1(-x) == -y;
         bounded &= fabsf(y) <= 1.0f;
     }
     for (float x = 1e-30f; x < 1.0f; x *= 1.01f) {
         const double want = tanh((double)x);
         const double ulp = (double)(nextafterf((float)want, 2.0f) - (float)want);
-        const double e = fabs((double)a2c__tanhf(x) - want) / ulp;
+        const double e = fabs((double)tanh1(x) - want) / ulp;
         if (e > worst) worst = e, worst_x = x;
     }
     printf("tanh: worst %.2f ulp at %.9g, mean %.3f ulp\n", worst, (double)worst_x, sum / count);
@@ -192,11 +201,11 @@ static void test_tanh_accuracy(void)
     CHECK(sum / count < 1.0);
     CHECK(odd);
     CHECK(bounded);
-    CHECK(a2c__tanhf(0.0f) == 0.0f);
-    CHECK(a2c__tanhf(100.0f) == 1.0f && a2c__tanhf(-INFINITY) == -1.0f);
-    CHECK(isnan(a2c__tanhf(NAN)));
+    CHECK(tanh1(0.0f) == 0.0f);
+    CHECK(tanh1(100.0f) == 1.0f && tanh1(-INFINITY) == -1.0f);
+    CHECK(isnan(tanh1(NAN)));
     float v[3] = {NAN, -1.0f, 2.0f};
-    a2c__activation_forward(A2C_ACTIVATION_RELU, v, 3);
+    a2c__activation_forward(a2c__kernels_select(), A2C_ACTIVATION_RELU, v, 3);
     CHECK(isnan(v[0]) && v[1] == 0.0f && v[2] == 2.0f); /* relu keeps NaN visible */
 }
 

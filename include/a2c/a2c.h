@@ -425,6 +425,268 @@ A2C_API a2c_status a2c_optimizer_set_state(a2c_optimizer *opt, const float *src,
 A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
                                       double *total_norm);
 
+/* ------------------------------------------------------------------------
+ * a2c_env: the host's world as a table of callbacks
+ * ------------------------------------------------------------------------
+ *
+ * One table stands for `num_envs` sub-environments (a game simulating many
+ * agents fills in one table; a host with one world per object keeps an
+ * array of them behind `user` and dispatches on `index`).  The library
+ * steps all of them in lockstep, as SB3's DummyVecEnv does, and resets a
+ * sub-environment in the same step its episode ends, keeping the final
+ * observation for bootstrapping.
+ *
+ * Callbacks return 0 on success; any other value makes the calling
+ * function fail with A2C_E_ENV.  They run on the caller's thread, never
+ * concurrently.  An observation or reward that is NaN or infinite makes it
+ * fail with A2C_E_NONFINITE.
+ */
+
+#define A2C_ENV_V1 1u
+
+/* Values of a2c_env.action_kind. */
+typedef enum a2c_space_kind { A2C_SPACE_DISCRETE = 0, A2C_SPACE_BOX = 1 } a2c_space_kind;
+
+/* Filled in by the host (or by a2c_env_make).  Version 1 fields: */
+typedef struct a2c_env {
+    uint32_t version;     /* A2C_ENV_V1 */
+    uint32_t num_envs;    /* sub-environments behind this table, >= 1 */
+    uint32_t obs_dim;     /* each observation is obs_dim floats */
+    int32_t action_kind;  /* a2c_space_kind */
+    uint32_t action_dim;  /* DISCRETE: number of actions; BOX: components */
+    /* Gymnasium's TimeLimit: if > 0, an episode still running after this
+     * many steps is reported truncated.  0: no limit from the library. */
+    uint32_t max_episode_steps;
+    /* Space bounds, obs_dim / action_dim floats each, or NULL for
+     * unbounded.  Box actions are clipped to the action bounds before
+     * `step`, as SB3 does. */
+    const float *obs_low, *obs_high;
+    const float *action_low, *action_high;
+    void *user; /* passed back to every callback */
+    /* Starts a new episode in sub-environment `index` (< num_envs) and
+     * writes its first observation.  `seed` is a fresh 64-bit seed for this
+     * episode's initial state: the library derives one per reset from its
+     * own seed, so an environment needs no generator of its own. */
+    int (*reset)(void *user, uint32_t index, uint64_t seed, float *obs);
+    /* Advances sub-environment `index` by one step with `action`
+     * (DISCRETE) or the action_dim floats at `box_action` (BOX; NULL for
+     * DISCRETE).  Writes the next observation, the reward and the
+     * Gymnasium flags (nonzero = true). */
+    int (*step)(void *user, uint32_t index, int32_t action, const float *box_action, float *obs,
+                double *reward, int *terminated, int *truncated);
+    /* Optional (may be NULL): steps every sub-environment at once, with
+     * arrays over num_envs (box_actions: num_envs x action_dim; obs:
+     * num_envs x obs_dim).  When set, the library uses it instead of step. */
+    int (*step_all)(void *user, const int32_t *actions, const float *box_actions, float *obs,
+                    double *rewards, int *terminated, int *truncated);
+    /* Optional (may be NULL): releases the host's resources; called by
+     * a2c_env_close and never by anything else. */
+    void (*close)(void *user);
+} a2c_env;
+
+/* Creates a built-in environment: `id` is a Gymnasium id ("CartPole-v1";
+ * see a2c_env_name).  The table and its state are one allocation, through
+ * `alloc` (NULL: malloc); release it with a2c_env_close.  Built-ins use the
+ * same vtable a host fills in.  Returns A2C_OK, A2C_E_INVALID_ARG (unknown
+ * id, num_envs 0 or above 65536) or A2C_E_NOMEM.  Allocates.  Since 0.1. */
+A2C_API a2c_status a2c_env_make(a2c_env **out, const char *id, uint32_t num_envs,
+                                const a2c_allocator *alloc);
+
+/* Calls env->close(env->user) if set; NULL is a no-op.  For a table from
+ * a2c_env_make this frees it.  Since 0.1. */
+A2C_API void a2c_env_close(a2c_env *env);
+
+/* The id of built-in number `index` (0, 1, ...), NULL past the end.
+ * Since 0.1. */
+A2C_API const char *a2c_env_name(size_t index);
+
+/* The reward threshold Gymnasium registers for a built-in (475 for
+ * CartPole-v1): the usual "solved" mark for a 100-episode mean.  Returns
+ * A2C_E_INVALID_ARG for an unknown id or one without a threshold.
+ * Since 0.1. */
+A2C_API a2c_status a2c_env_reward_threshold(const char *id, double *threshold);
+
+/* ------------------------------------------------------------------------
+ * a2c_rollout: n_steps x n_envs of experience, GAE and returns
+ * ------------------------------------------------------------------------
+ *
+ * Buffers are laid out [n_steps][n_envs] (observations
+ * [n_steps][n_envs][obs_dim]), as in SB3's RolloutBuffer.  The trainer
+ * owns one; users who write their own loop can drive one directly.
+ */
+
+typedef struct a2c_rollout a2c_rollout;
+
+/* Creates a rollout for n_steps x n_envs (from `cfg`) observations of
+ * obs_dim floats.  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NOMEM.
+ * Allocates.  Since 0.1. */
+A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim);
+
+/* Frees a rollout; NULL is a no-op.  Since 0.1. */
+A2C_API void a2c_rollout_destroy(a2c_rollout *ro);
+
+/* Empties the rollout (a new one starts at step 0).  Since 0.1. */
+A2C_API a2c_status a2c_rollout_reset(a2c_rollout *ro);
+
+/* Appends one step of n_envs entries: the observations the actions were
+ * taken in, the actions, the rewards (already including gamma * V(final
+ * observation) for time-limit truncations, as SB3 does), whether each
+ * observation starts an episode (SB3's episode_starts: 1 after a reset),
+ * the values and the log-probabilities.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG, A2C_E_STATE (already full) or A2C_E_NONFINITE.
+ * Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_rollout_add(a2c_rollout *ro, const float *obs, const int32_t *actions,
+                                   const float *rewards, const float *episode_starts,
+                                   const float *values, const float *log_probs);
+
+/* SB3's compute_returns_and_advantage on a full rollout: GAE(gamma,
+ * gae_lambda) from `cfg`, bootstrapping each env from last_values unless
+ * `dones` (1 = the last step ended its episode), then returns = advantages
+ * + values.  Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_STATE (not full) or
+ * A2C_E_NONFINITE.  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_rollout_compute_gae(a2c_rollout *ro, const a2c_config *cfg,
+                                           const float *last_values, const float *dones);
+
+/* Read access to the buffers (n_steps x n_envs floats, observations
+ * n_steps x n_envs x obs_dim), valid until destroy.  NULL for NULL.
+ * Since 0.1. */
+A2C_API const float *a2c_rollout_observations(const a2c_rollout *ro);
+A2C_API const int32_t *a2c_rollout_actions(const a2c_rollout *ro);
+A2C_API const float *a2c_rollout_rewards(const a2c_rollout *ro);
+A2C_API const float *a2c_rollout_values(const a2c_rollout *ro);
+A2C_API const float *a2c_rollout_advantages(const a2c_rollout *ro);
+A2C_API const float *a2c_rollout_returns(const a2c_rollout *ro);
+/* Steps added so far.  Since 0.1. */
+A2C_API size_t a2c_rollout_size(const a2c_rollout *ro);
+
+/* ------------------------------------------------------------------------
+ * a2c_trainer: SB3's A2C.learn() loop
+ * ------------------------------------------------------------------------
+ *
+ * Collects n_steps from each sub-environment with the current policy,
+ * bootstraps (time-limit truncations from the value of the final
+ * observation), computes GAE, then makes one gradient step: loss, backward,
+ * clip to max_grad_norm, optimizer.  After every update a callback gets the
+ * statistics below and may stop training.  Nothing is allocated per step
+ * or per update.
+ */
+
+typedef struct a2c_trainer a2c_trainer;
+
+/* Statistics after an update, owned by the library and valid during the
+ * callback.  Fields are only ever appended; `size` is sizeof the struct
+ * the library filled in, so a host can tell whether a newer field is
+ * present (offsetof(field) < size). */
+typedef struct a2c_train_stats {
+    uint32_t size;
+    uint32_t window_episodes;  /* episodes in the mean below, <= 100 */
+    uint64_t timesteps;        /* env steps so far, all sub-envs (SB3 num_timesteps) */
+    uint64_t episodes;         /* finished training episodes */
+    uint64_t updates;          /* gradient steps */
+    double mean_return;        /* over the last 100 episodes; NaN before the first */
+    double mean_length;        /* likewise */
+    double policy_loss, value_loss, entropy_loss, total_loss;
+    double explained_variance; /* of the values for the returns; NaN if var(returns) = 0 */
+    double grad_norm;          /* before clipping */
+    double learning_rate;      /* used in this update */
+    double steps_per_second;   /* env steps per wall-clock second since learn began */
+    double elapsed_seconds;    /* wall clock since learn began */
+} a2c_train_stats;
+
+/* Called after every update; return nonzero to stop training (learn then
+ * returns A2C_OK). */
+typedef int (*a2c_train_callback)(const a2c_train_stats *stats, void *user);
+
+/* Creates a trainer for `env` (which must outlive it and is not closed by
+ * it), copying `cfg`.  The number of parallel environments is
+ * env->num_envs.  Only DISCRETE action spaces are supported in 0.1.
+ * Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NOMEM.  Allocates everything
+ * training will need.  Since 0.1. */
+A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env);
+
+/* Frees a trainer (not its env); NULL is a no-op.  Since 0.1. */
+A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
+
+/* Trains until `total_timesteps` env steps have been taken in all (counting
+ * from the trainer's start, so after a resumed checkpoint it continues
+ * where it stopped), or the callback asks to stop.  The learning-rate
+ * schedule's progress_remaining is 1 - timesteps / total_timesteps.
+ * `callback` may be NULL.  Returns A2C_OK, A2C_E_INVALID_ARG,
+ * A2C_E_ENV (a callback failed), A2C_E_NONFINITE (the environment gave
+ * NaN/inf, or the loss diverged); after an error the envs are reset at the
+ * next call.  Never allocates.  Since 0.1. */
+A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
+                                     a2c_train_callback callback, void *user);
+
+/* The trainer's network (owned by the trainer), for acting or saving.
+ * Since 0.1. */
+A2C_API a2c_net *a2c_trainer_net(a2c_trainer *tr);
+
+/* Env steps taken so far.  Since 0.1. */
+A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr);
+
+/* ------------------------------------------------------------------------
+ * Checkpoints
+ * ------------------------------------------------------------------------
+ *
+ * A versioned little-endian binary format with a magic number and a CRC-32
+ * (docs/checkpoint-format.md).  A net checkpoint holds what acting needs:
+ * the hyperparameters, the architecture and the parameters.  A trainer
+ * checkpoint adds what resuming needs: optimizer state, generator states
+ * and progress.  Loading checks every size and the checksum; truncated or
+ * corrupt input gives A2C_E_FORMAT, never a crash.  A round trip is
+ * bit-exact.  Buffers: ask for the size first, then save into a buffer at
+ * least that large.
+ */
+
+/* Size of a2c_net_save_to_buffer's output.  Since 0.1. */
+A2C_API a2c_status a2c_net_save_size(const a2c_net *net, size_t *size);
+/* Writes a net checkpoint into `buf` (capacity `cap`; A2C_E_INVALID_ARG if
+ * too small); *written (may be NULL) receives its size.  Since 0.1. */
+A2C_API a2c_status a2c_net_save_to_buffer(const a2c_net *net, void *buf, size_t cap,
+                                          size_t *written);
+/* Writes a net checkpoint to a file.  Returns A2C_E_IO if it cannot be
+ * written.  Allocates nothing.  Since 0.1. */
+A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path);
+/* Creates a net from a net or trainer checkpoint, with its allocator
+ * (NULL: malloc).  Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_FORMAT,
+ * A2C_E_IO or A2C_E_NOMEM.  Allocates.  Since 0.1. */
+A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size_t size,
+                                            const a2c_allocator *alloc);
+A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_allocator *alloc);
+
+/* Trainer checkpoints: as above, with the training state. */
+A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size);
+A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, size_t cap,
+                                              size_t *written);
+A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path);
+/* Restores a trainer checkpoint into a trainer created with the same
+ * architecture and environment spaces (A2C_E_INVALID_ARG otherwise):
+ * parameters, optimizer state, generators and progress.  Hyperparameters
+ * stay those the trainer was created with.  Environments start new
+ * episodes at the next learn.  The trainer is unchanged on failure.
+ * Since 0.1. */
+A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size);
+A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path);
+
+/* ------------------------------------------------------------------------
+ * Evaluation
+ * ------------------------------------------------------------------------ */
+
+/* Runs `n_episodes` episodes of `net` in `env` (spread over its
+ * sub-environments as SB3's evaluate_policy does) with greedy actions if
+ * `deterministic`, else sampled ones, all drawn from `seed` (the net's own
+ * generator is not touched).  Writes the mean and standard deviation of the
+ * episode returns (either may be NULL) and, if `returns` is not NULL, each
+ * episode's return.  An environment must end its episodes (terminate or
+ * truncate, or set max_episode_steps).  Returns A2C_OK, A2C_E_INVALID_ARG,
+ * A2C_E_NOMEM, A2C_E_ENV or A2C_E_NONFINITE.  Allocates a small
+ * workspace through the net's allocator and frees it;
+ * the net's cached forward pass is overwritten.  Since 0.1. */
+A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
+                                int deterministic, uint64_t seed, double *mean, double *std,
+                                double *returns);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,8 @@ All maths is done by torch itself in float32 (nn.Linear, autograd,
 Categorical, F.mse_loss/F.huber_loss, clip_grad_norm_, torch.optim). The
 script only arranges inputs and writes results; it does not re-derive any
 formula by hand, so it can serve as an independent reference for the C code.
+The exception is gae.txt: torch has no GAE, so section 4 spells out
+Stable-Baselines3's rollout bootstrapping and GAE loop in float32 tensors.
 
 See tests/reference/README.md for the file format and the flat parameter
 layout.
@@ -577,6 +579,223 @@ def gen_optim():
 
 
 # ---------------------------------------------------------------------------
+# 4. Rollout bootstrapping and GAE (SB3 collect_rollouts +
+#    RolloutBuffer.compute_returns_and_advantage)
+# ---------------------------------------------------------------------------
+#
+# torch has no GAE, so this section is a plain reimplementation of SB3's
+# steps, written out in float32 tensors in the same operation order as SB3's
+# numpy code. A Python float (gamma, gamma * gae_lambda) meeting a float32
+# tensor is rounded to float32, as numpy does with SB3's float32 buffers; note
+# that gamma * gae_lambda is formed in double first (Python evaluates it
+# before it meets a tensor) and only then rounded.
+
+def bootstrap_rewards(raw_rewards, terminated, truncated, terminal_values,
+                      gamma):
+    """SB3 collect_rollouts: a step cut by the time limit (truncated and not
+    terminated, SB3's "TimeLimit.truncated") gets gamma * V(final obs) added
+    to its reward. A step that is both terminated and truncated is terminal
+    and gets nothing."""
+    n_steps, n_envs = raw_rewards.shape
+    rewards = raw_rewards.clone()
+    for t in range(n_steps):
+        for i in range(n_envs):
+            done = bool(terminated[t, i]) or bool(truncated[t, i])
+            time_limit = bool(truncated[t, i]) and not bool(terminated[t, i])
+            if done and time_limit:
+                rewards[t, i] = rewards[t, i] + gamma * terminal_values[t, i]
+    return rewards
+
+
+def episode_starts_of(terminated, truncated, episode_start_0):
+    """episode_starts[0] is given; episode_starts[t] = done[t - 1]."""
+    dones = ((terminated != 0) | (truncated != 0)).to(DTYPE)
+    starts = torch.zeros_like(dones)
+    starts[0] = episode_start_0.to(DTYPE)
+    starts[1:] = dones[:-1]
+    return starts
+
+
+def compute_gae(rewards, values, episode_starts, last_values, last_dones,
+                gamma, gae_lambda):
+    """SB3 RolloutBuffer.compute_returns_and_advantage."""
+    n_steps = rewards.shape[0]
+    advantages = torch.zeros_like(rewards)
+    last_gae_lam = torch.zeros_like(last_values)
+    for step in reversed(range(n_steps)):
+        if step == n_steps - 1:
+            next_non_terminal = 1.0 - last_dones.to(DTYPE)
+            next_values = last_values
+        else:
+            next_non_terminal = 1.0 - episode_starts[step + 1]
+            next_values = values[step + 1]
+        delta = (rewards[step] + gamma * next_values * next_non_terminal
+                 - values[step])
+        last_gae_lam = (delta + gamma * gae_lambda * next_non_terminal
+                        * last_gae_lam)
+        advantages[step] = last_gae_lam
+    returns = advantages + values
+    return advantages, returns
+
+
+def add_gae_case(fx, prefix, gamma, raw_rewards, values, terminated,
+                 truncated, terminal_values, episode_start_0, last_values,
+                 last_dones, lambdas):
+    """Check the inputs, run the reference and add the records.
+    lambdas: list of (record suffix, gae_lambda)."""
+    n_steps, n_envs = raw_rewards.shape
+    for t in (values, terminated, truncated, terminal_values):
+        assert t.shape == (n_steps, n_envs)
+    assert last_values.shape == last_dones.shape == (n_envs,)
+    assert episode_start_0.shape == (n_envs,)
+    # terminal values only where truncated; last_dones from the final step
+    assert bool((terminal_values[truncated == 0] == 0).all())
+    final_done = (terminated[-1] != 0) | (truncated[-1] != 0)
+    assert bool((final_done == (last_dones != 0)).all())
+
+    rewards = bootstrap_rewards(raw_rewards, terminated, truncated,
+                                terminal_values, gamma)
+    starts = episode_starts_of(terminated, truncated, episode_start_0)
+
+    fx.add(prefix + "n_steps", n_steps)
+    fx.add(prefix + "n_envs", n_envs)
+    fx.add(prefix + "gamma", gamma)
+    if len(lambdas) == 1:
+        fx.add(prefix + "gae_lambda", lambdas[0][1])
+    fx.add(prefix + "raw_rewards", raw_rewards)
+    fx.add(prefix + "values", values)
+    fx.add(prefix + "terminated", terminated)
+    fx.add(prefix + "truncated", truncated)
+    fx.add(prefix + "terminal_values", terminal_values)
+    fx.add(prefix + "episode_start_0", episode_start_0)
+    fx.add(prefix + "last_values", last_values)
+    fx.add(prefix + "last_dones", last_dones)
+    fx.add(prefix + "rewards", rewards)
+    fx.add(prefix + "episode_starts", starts)
+    results = {}
+    for suffix, gae_lambda in lambdas:
+        adv, ret = compute_gae(rewards, values, starts, last_values,
+                               last_dones, gamma, gae_lambda)
+        fx.add(prefix + "advantages" + suffix, adv)
+        fx.add(prefix + "returns" + suffix, ret)
+        results[gae_lambda] = (adv, ret)
+    return rewards, starts, results
+
+
+def gen_gae():
+    fx = Fixture("gae.txt", [
+        "SB3 rollout bootstrapping and GAE (float32). Arrays are",
+        "[n_steps][n_envs], row-major (step, then env). rewards = raw_rewards",
+        "plus gamma * terminal_values where truncated and not terminated;",
+        "episode_starts[0] = episode_start_0, episode_starts[t] = done[t-1];",
+        "advantages/returns from SB3's compute_returns_and_advantage with",
+        "last_values / last_dones. gamma is rounded to float32 where it meets",
+        "a buffer; gamma * gae_lambda is formed in double, then rounded.",
+        "small case: lambda 0 / 0.95 / 1 (suffix _lam0 / _lam095 / _lam1);",
+        "big_ case: 5 steps x 8 envs, gamma 0.98, lambda 0.9, seed 4020.",
+    ])
+
+    # --- small hand-made case ------------------------------------------
+    # env 0: terminated at step 1, cut by the time limit at step 3 (V = 2.75),
+    #        not done at the final step (bootstraps from last_values).
+    # env 1: terminated and truncated at step 2 (its terminal value 5.0 must
+    #        be ignored), cut by the time limit at the final step 5
+    #        (V = -1.3; last_dones = 1, so last_values[1] is ignored).
+    # env 2: no done at all.
+    gamma = 0.99
+    raw_rewards = f32([[1.0, 1.0, 0.5],
+                       [-1.0, 1.0, 1.0],
+                       [1.0, 2.5, -0.25],
+                       [1.0, 1.0, 1.0],
+                       [0.75, -0.5, 1.0],
+                       [1.0, 1.0, -2.0]])
+    values = f32([[0.5, 2.0, 1.25],
+                  [0.8, 1.5, -0.4],
+                  [3.0, 0.9, 0.6],
+                  [2.2, 1.1, 1.7],
+                  [1.0, 0.7, -0.3],
+                  [1.6, 0.25, 2.4]])
+    terminated = torch.tensor([[0, 0, 0],
+                               [1, 0, 0],
+                               [0, 1, 0],
+                               [0, 0, 0],
+                               [0, 0, 0],
+                               [0, 0, 0]], dtype=torch.int64)
+    truncated = torch.tensor([[0, 0, 0],
+                              [0, 0, 0],
+                              [0, 1, 0],
+                              [1, 0, 0],
+                              [0, 0, 0],
+                              [0, 1, 0]], dtype=torch.int64)
+    terminal_values = f32([[0.0, 0.0, 0.0],
+                           [0.0, 0.0, 0.0],
+                           [0.0, 5.0, 0.0],
+                           [2.75, 0.0, 0.0],
+                           [0.0, 0.0, 0.0],
+                           [0.0, -1.3, 0.0]])
+    episode_start_0 = torch.tensor([1, 0, 1], dtype=torch.int64)
+    last_values = f32([1.9, -0.6, 3.3])
+    last_dones = torch.tensor([0, 1, 0], dtype=torch.int64)
+    rewards, starts, res = add_gae_case(
+        fx, "", gamma, raw_rewards, values, terminated, truncated,
+        terminal_values, episode_start_0, last_values, last_dones,
+        [("_lam0", 0.0), ("_lam095", 0.95), ("_lam1", 1.0)])
+
+    # Hand checks (float64, loose tolerance): with lambda 0 the advantage is
+    # the one-step TD error; with lambda 1 the return of env 2 (never done)
+    # is the discounted reward sum bootstrapped from last_values.
+    adv0 = res[0.0][0]
+    hand = {
+        (2, 0): 1.0 + 0.99 * 2.2 - 3.0,                 # 0.178
+        (3, 0): (1.0 + 0.99 * 2.75) - 2.2,              # truncated: 1.5225
+        (1, 1): 1.0 + 0.99 * 0.9 - 1.5,                 # 0.391
+        (2, 1): 2.5 - 0.9,                              # both flags: 1.6
+        (5, 1): (1.0 + 0.99 * -1.3) - 0.25,             # final trunc: -0.537
+        (5, 2): -2.0 + 0.99 * 3.3 - 2.4,                # last_values: -1.133
+        (0, 0): 1.0 + 0.99 * 0.8 - 0.5,                 # 1.292
+        (1, 0): -1.0 - 0.8,                             # terminated: -1.8
+    }
+    for (t, i), v in hand.items():
+        assert abs(float(adv0[t, i]) - v) < 1e-5, (t, i, float(adv0[t, i]), v)
+    r2 = [0.5, 1.0, -0.25, 1.0, 1.0, -2.0]      # raw_rewards of env 2
+    mc = sum(0.99 ** k * r for k, r in enumerate(r2)) + 0.99 ** 6 * 3.3
+    assert abs(float(res[1.0][1][0, 2]) - mc) < 1e-5
+    assert abs(float(rewards[3, 0]) - 3.7225) < 1e-6
+    assert abs(float(rewards[5, 1]) - -0.287) < 1e-6
+    assert float(rewards[2, 1]) == 2.5
+
+    # --- bigger random case --------------------------------------------
+    # A step is done with probability 0.15; a done step is terminated only
+    # (45%), truncated only (45%) or both (10%). The seed was picked so that
+    # every kind occurs, some envs are done at the final step (by time limit
+    # and by termination) and some envs are never done; asserted below.
+    torch.manual_seed(4020)
+    n_steps, n_envs, gamma, gae_lambda = 5, 8, 0.98, 0.9
+    p_done = 0.15
+    raw_rewards = torch.randn(n_steps, n_envs, dtype=DTYPE)
+    values = torch.randn(n_steps, n_envs, dtype=DTYPE) * 2.0
+    done = torch.rand(n_steps, n_envs) < p_done
+    kind = torch.rand(n_steps, n_envs)
+    terminated = (done & ((kind < 0.45) | (kind >= 0.9))).to(torch.int64)
+    truncated = (done & (kind >= 0.45)).to(torch.int64)
+    terminal_values = torch.where(
+        truncated != 0, torch.randn(n_steps, n_envs, dtype=DTYPE) * 2.0,
+        torch.zeros(n_steps, n_envs, dtype=DTYPE))
+    episode_start_0 = (torch.rand(n_envs) < p_done).to(torch.int64)
+    last_values = torch.randn(n_envs, dtype=DTYPE) * 2.0
+    last_dones = done[-1].to(torch.int64)
+    time_limit = (truncated != 0) & (terminated == 0)
+    assert bool(time_limit.any()) and bool(time_limit[-1].any())
+    assert bool(((terminated != 0) & (truncated == 0))[-1].any())
+    assert bool(((terminated != 0) & (truncated != 0)).any())
+    assert bool((done.sum(0) == 0).any())
+    add_gae_case(fx, "big_", gamma, raw_rewards, values, terminated,
+                 truncated, terminal_values, episode_start_0, last_values,
+                 last_dones, [("", gae_lambda)])
+    return fx
+
+
+# ---------------------------------------------------------------------------
 
 def main(argv):
     if len(argv) > 2:
@@ -592,7 +811,7 @@ def main(argv):
     torch.set_default_dtype(DTYPE)
 
     fixtures = [gen_layers(), gen_net_tanh_separate(), gen_net_relu_shared(),
-                gen_net_zoo(), gen_optim()]
+                gen_net_zoo(), gen_optim(), gen_gae()]
     for fx in fixtures:
         path = fx.write(outdir)
         print("wrote %s (%d records)" % (path, len(fx.records)))

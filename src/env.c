@@ -1,0 +1,55 @@
+/* The built-in environments, looked up by Gymnasium id.  Each is a make
+ * function filling in the same a2c_env table a host would. */
+#include "internal.h"
+
+#include <string.h>
+
+typedef struct builtin {
+    const char *id;
+    a2c_status (*make)(a2c_env **out, uint32_t num_envs, const a2c_allocator *alloc);
+    double reward_threshold; /* Gymnasium's registered value */
+    int has_threshold;       /* 0 where Gymnasium registers none (Pendulum-v1) */
+} builtin;
+
+/* Append only: a2c_env_name's indices are visible to hosts. */
+static const builtin builtins[] = {
+    {"CartPole-v1", a2c__cartpole_make, 475.0, 1},
+};
+
+#define N_BUILTINS (sizeof builtins / sizeof builtins[0])
+
+static const builtin *find(const char *id)
+{
+    if (!id) return NULL;
+    for (size_t k = 0; k < N_BUILTINS; k++)
+        if (strcmp(builtins[k].id, id) == 0) return &builtins[k];
+    return NULL;
+}
+
+A2C_API a2c_status a2c_env_make(a2c_env **out, const char *id, uint32_t num_envs,
+                                const a2c_allocator *alloc)
+{
+    if (!out) return A2C_E_INVALID_ARG;
+    *out = NULL;
+    const builtin *b = find(id);
+    if (!b) return A2C_E_INVALID_ARG;
+    return b->make(out, num_envs, alloc);
+}
+
+A2C_API void a2c_env_close(a2c_env *env)
+{
+    if (env && env->close) env->close(env->user);
+}
+
+A2C_API const char *a2c_env_name(size_t index)
+{
+    return index < N_BUILTINS ? builtins[index].id : NULL;
+}
+
+A2C_API a2c_status a2c_env_reward_threshold(const char *id, double *threshold)
+{
+    const builtin *b = find(id);
+    if (!b || !b->has_threshold || !threshold) return A2C_E_INVALID_ARG;
+    *threshold = b->reward_threshold;
+    return A2C_OK;
+}

@@ -1,0 +1,130 @@
+/* a2c_rollout: SB3's RolloutBuffer, [n_steps][n_envs], and its GAE. */
+#include "internal.h"
+
+#include <string.h>
+
+void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
+              const float *rewards, const float *values, const float *episode_starts,
+              const float *last_values, const float *dones, float *advantages, float *returns)
+{
+    /* SB3 works on float32 arrays with Python-float factors, which numpy
+     * rounds to float32: gamma, and gamma * gae_lambda formed in double. */
+    const float g = (float)gamma, gl = (float)(gamma * gae_lambda);
+    for (size_t e = 0; e < n_envs; e++) {
+        float last = 0.0f;
+        for (size_t t = n_steps; t-- > 0;) {
+            const size_t k = t * n_envs + e;
+            float next_non_terminal, next_value;
+            if (t == n_steps - 1) {
+                next_non_terminal = 1.0f - dones[e];
+                next_value = last_values[e];
+            } else {
+                next_non_terminal = 1.0f - episode_starts[k + n_envs];
+                next_value = values[k + n_envs];
+            }
+            const float delta = rewards[k] + g * next_value * next_non_terminal - values[k];
+            last = delta + gl * next_non_terminal * last;
+            advantages[k] = last;
+            returns[k] = last + values[k];
+        }
+    }
+}
+
+A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim)
+{
+    if (!out) return A2C_E_INVALID_ARG;
+    *out = NULL;
+    if (!cfg || obs_dim < 1 || obs_dim > A2C_MAX_WIDTH) return A2C_E_INVALID_ARG;
+    const size_t n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
+    const size_t n_envs = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
+    size_t cells, obs_floats;
+    if (!a2c__mul_size(n_steps, n_envs, &cells) || !a2c__mul_size(cells, obs_dim, &obs_floats) ||
+        obs_floats > SIZE_MAX / sizeof(float) / 2)
+        return A2C_E_INVALID_ARG;
+    /* one block: observations, then seven [n_steps][n_envs] arrays */
+    const size_t cell_bytes = a2c__pad_floats(cells) * sizeof(float);
+    const size_t obs_bytes = a2c__pad_floats(obs_floats) * sizeof(float);
+    if (cell_bytes > (SIZE_MAX - obs_bytes) / 8) return A2C_E_INVALID_ARG;
+    a2c_rollout *ro = a2c__alloc(&cfg->alloc, sizeof *ro);
+    if (!ro) return A2C_E_NOMEM;
+    ro->alloc = cfg->alloc;
+    ro->n_steps = n_steps;
+    ro->n_envs = n_envs;
+    ro->obs_dim = obs_dim;
+    ro->block_bytes = obs_bytes + 7 * cell_bytes;
+    unsigned char *p = a2c__alloc(&cfg->alloc, ro->block_bytes);
+    if (!p) {
+        a2c__free(&ro->alloc, ro, sizeof *ro);
+        return A2C_E_NOMEM;
+    }
+    ro->block = p;
+    ro->obs = (float *)p;
+    p += obs_bytes;
+    ro->actions = (int32_t *)p;
+    float **cells_of[6] = {&ro->rewards, &ro->episode_starts, &ro->values,
+                           &ro->log_probs, &ro->advantages, &ro->returns};
+    for (int k = 0; k < 6; k++) *cells_of[k] = (float *)(p + (size_t)(k + 1) * cell_bytes);
+    *out = ro;
+    return A2C_OK;
+}
+
+A2C_API void a2c_rollout_destroy(a2c_rollout *ro)
+{
+    if (!ro) return;
+    a2c_allocator a = ro->alloc;
+    a2c__free(&a, ro->block, ro->block_bytes);
+    a2c__free(&a, ro, sizeof *ro);
+}
+
+A2C_API a2c_status a2c_rollout_reset(a2c_rollout *ro)
+{
+    if (!ro) return A2C_E_INVALID_ARG;
+    ro->pos = 0;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_rollout_add(a2c_rollout *ro, const float *obs, const int32_t *actions,
+                                   const float *rewards, const float *episode_starts,
+                                   const float *values, const float *log_probs)
+{
+    if (!ro || !obs || !actions || !rewards || !episode_starts || !values || !log_probs)
+        return A2C_E_INVALID_ARG;
+    if (ro->pos == ro->n_steps) return A2C_E_STATE;
+    const size_t n = ro->n_envs, at = ro->pos * n;
+    if (!a2c__all_finite(obs, n * ro->obs_dim) || !a2c__all_finite(rewards, n) ||
+        !a2c__all_finite(episode_starts, n) || !a2c__all_finite(values, n) ||
+        !a2c__all_finite(log_probs, n))
+        return A2C_E_NONFINITE;
+    memcpy(ro->obs + at * ro->obs_dim, obs, n * ro->obs_dim * sizeof *obs);
+    memcpy(ro->actions + at, actions, n * sizeof *actions);
+    memcpy(ro->rewards + at, rewards, n * sizeof *rewards);
+    memcpy(ro->episode_starts + at, episode_starts, n * sizeof *episode_starts);
+    memcpy(ro->values + at, values, n * sizeof *values);
+    memcpy(ro->log_probs + at, log_probs, n * sizeof *log_probs);
+    ro->pos++;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_rollout_compute_gae(a2c_rollout *ro, const a2c_config *cfg,
+                                           const float *last_values, const float *dones)
+{
+    if (!ro || !cfg || !last_values || !dones) return A2C_E_INVALID_ARG;
+    if (ro->pos != ro->n_steps) return A2C_E_STATE;
+    if (!a2c__all_finite(last_values, ro->n_envs) || !a2c__all_finite(dones, ro->n_envs))
+        return A2C_E_NONFINITE;
+    a2c__gae(ro->n_steps, ro->n_envs, a2c__cfg_double(cfg, A2C_PARAM_GAMMA),
+             a2c__cfg_double(cfg, A2C_PARAM_GAE_LAMBDA), ro->rewards, ro->values,
+             ro->episode_starts, last_values, dones, ro->advantages, ro->returns);
+    return A2C_OK;
+}
+
+A2C_API const float *a2c_rollout_observations(const a2c_rollout *ro) { return ro ? ro->obs : NULL; }
+A2C_API const int32_t *a2c_rollout_actions(const a2c_rollout *ro) { return ro ? ro->actions : NULL; }
+A2C_API const float *a2c_rollout_rewards(const a2c_rollout *ro) { return ro ? ro->rewards : NULL; }
+A2C_API const float *a2c_rollout_values(const a2c_rollout *ro) { return ro ? ro->values : NULL; }
+A2C_API const float *a2c_rollout_advantages(const a2c_rollout *ro)
+{
+    return ro ? ro->advantages : NULL;
+}
+A2C_API const float *a2c_rollout_returns(const a2c_rollout *ro) { return ro ? ro->returns : NULL; }
+A2C_API size_t a2c_rollout_size(const a2c_rollout *ro) { return ro ? ro->pos : 0; }
