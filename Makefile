@@ -72,12 +72,15 @@ TEST_CFLAGS = $(ALL_CFLAGS) -Wno-double-promotion -Isrc -Itests -DA2C_SOURCE_DIR
 # Prefix for running each test, e.g. TEST_RUNNER="valgrind -q".
 TEST_RUNNER ?=
 
-.PHONY: FORCE all static shared demo check run-tests exports installcheck sanitize valgrind \
+
+.PHONY: FORCE all static shared demo bench check run-tests exports installcheck clicheck examplecheck \
+        sanitize tsan valgrind \
         install uninstall clean fixtures mutation
 
 CLI := $(BUILD)/bin/a2c
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-all: static shared $(BUILD)/a2c.pc $(CLI)
+all: static shared $(BUILD)/a2c.pc $(CLI) $(EXAMPLES)
 
 static: $(STATIC)
 shared: $(SHARED)
@@ -116,6 +119,29 @@ $(CLI): tools/a2c.c include/a2c/a2c.h $(STATIC)
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
+# Examples: complete programs a user copies, built like a user would build
+# them (public header, static library).
+$(BUILD)/examples/%: examples/%.c include/a2c/a2c.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+
+# Benchmarks: `make bench` (speed is measured here, never in tests).
+$(BUILD)/bench/bench: bench/bench.c include/a2c/a2c.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+
+$(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(HEADERS) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+
+bench: $(BUILD)/bench/bench $(BUILD)/bench/bench_kernels
+	./$(BUILD)/bench/bench
+	@echo
+	./$(BUILD)/bench/bench_kernels
+
 # The README's first command: build, then train CartPole-v1 with the zoo's
 # settings, showing progress and the result.
 demo: all
@@ -150,7 +176,14 @@ exports: $(SHARED)
 installcheck: all
 	@sh tests/install_test.sh "$(MAKE)"
 
-check: all run-tests exports installcheck
+# The a2c command and the examples, run as a user runs them.
+clicheck: $(CLI)
+	@sh tests/test_cli.sh $(CLI)
+
+examplecheck: $(EXAMPLES)
+	@sh tests/test_examples.sh $(BUILD)/examples
+
+check: all run-tests exports installcheck clicheck examplecheck
 	@echo "make check: all tests passed"
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
@@ -158,6 +191,14 @@ SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 sanitize:
 	$(MAKE) BUILD=build/sanitize CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
 	    EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" WERROR=$(WERROR) run-tests
+
+# The trainer's helper thread under ThreadSanitizer.
+TSAN_FLAGS := -fsanitize=thread
+tsan:
+	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="$(TSAN_FLAGS) -D_POSIX_C_SOURCE=200809L -DA2C_WORKER_PTHREAD" \
+	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" WERROR=$(WERROR) build/tsan/tests/test_trainer
+	./build/tsan/tests/test_trainer
 
 valgrind:
 	$(MAKE) BUILD=build/valgrind CFLAGS="-O1 -g" WERROR=$(WERROR) \

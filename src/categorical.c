@@ -57,6 +57,7 @@ size_t a2c__categorical_sample_logits(const float *z, size_t n, double u, float 
     for (size_t k = 1; k < n; k++) m = z[k] > m ? z[k] : m;
     double sum = 0.0;
     for (size_t k = 0; k < n; k++) sum += (double)expf(z[k] - m);
+    if (!(sum >= 1.0 && sum <= (double)n)) return n; /* NaN or inf among the logits */
     const double target = u * sum;
     double cum = 0.0;
     size_t a = 0, last = 0;
@@ -67,7 +68,7 @@ size_t a2c__categorical_sample_logits(const float *z, size_t n, double u, float 
         if (target < cum) break;
     }
     if (a == n) a = last; /* rounding left the draw just above the total */
-    *log_prob = (z[a] - m) - (float)log(sum);
+    if (log_prob) *log_prob = (z[a] - m) - (float)log(sum);
     return a;
 }
 

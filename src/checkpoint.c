@@ -331,6 +331,53 @@ static a2c_status get_net(reader *r, const a2c_allocator *alloc, a2c_net **out)
     return A2C_OK;
 }
 
+/* A trainer checkpoint's training section, read and checked. */
+typedef struct training {
+    uint64_t timesteps, episodes, updates, opt_steps;
+    a2c__rng sample_rng, reset_rng;
+    int rms;
+    const unsigned char *state; /* state_n little-endian floats, all checked */
+    size_t state_n;
+    uint32_t win_count, win_next;
+    double win_return[A2C__WINDOW];
+    uint64_t win_length[A2C__WINDOW];
+} training;
+
+/* Reads the training section of a net of n_params parameters, which must
+ * end the body exactly. */
+static a2c_status get_training(reader *r, size_t n_params, training *t)
+{
+    t->timesteps = get_u64(r);
+    t->episodes = get_u64(r);
+    t->updates = get_u64(r);
+    get_rng(r, &t->sample_rng);
+    get_rng(r, &t->reset_rng);
+    const uint32_t rms = get_u32(r);
+    t->rms = rms == 1;
+    t->opt_steps = get_u64(r);
+    const uint64_t state_n = get_u64(r);
+    if (rms > 1 || state_n != (rms ? 1u : 2u) * (uint64_t)n_params) r->bad = 1;
+    t->state_n = r->bad ? 0 : (size_t)state_n;
+    t->state = r->bad || t->state_n > r->left / 4 ? NULL : get_bytes(r, t->state_n * 4);
+    if (!t->state) r->bad = 1;
+    /* finite, and square averages and second moments not negative */
+    reader s = {t->state, t->state ? t->state_n * 4 : 0, 0};
+    const size_t second = t->rms ? 0 : n_params;
+    for (size_t k = 0; !r->bad && k < t->state_n; k++) {
+        const float v = get_f32(&s);
+        if (!isfinite(v) || (k >= second && v < 0.0f)) r->bad = 1;
+    }
+    t->win_count = get_u32(r);
+    t->win_next = get_u32(r);
+    for (int k = 0; k < A2C__WINDOW; k++) {
+        t->win_return[k] = get_f64(r);
+        t->win_length[k] = get_u64(r);
+        if (!isfinite(t->win_return[k])) r->bad = 1;
+    }
+    if (t->win_count > A2C__WINDOW || t->win_next >= A2C__WINDOW || r->left != 0) r->bad = 1;
+    return r->bad ? A2C_E_FORMAT : A2C_OK;
+}
+
 static a2c_status load_net(a2c_net **out, const void *buf, size_t size, const a2c_allocator *alloc)
 {
     reader r;
@@ -338,11 +385,15 @@ static a2c_status load_net(a2c_net **out, const void *buf, size_t size, const a2
     a2c_status rc = open_frame(buf, size, &r, &kind);
     if (rc != A2C_OK) return rc;
     rc = get_net(&r, alloc, out);
-    /* A trainer checkpoint's training section is skipped for acting. */
-    if (rc == A2C_OK && kind == KIND_NET && r.left != 0) {
+    if (rc != A2C_OK) return rc;
+    /* acting needs no training section, but a damaged one makes the whole
+     * file suspect */
+    training t;
+    if (kind == KIND_TRAINER) rc = get_training(&r, (*out)->n_params, &t);
+    else if (r.left != 0) rc = A2C_E_FORMAT;
+    if (rc != A2C_OK) {
         a2c_net_destroy(*out);
         *out = NULL;
-        rc = A2C_E_FORMAT;
     }
     return rc;
 }
@@ -475,56 +526,28 @@ A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf
     a2c_net *saved;
     rc = get_net(&r, &tr->alloc, &saved);
     if (rc != A2C_OK) return rc;
-    if (!same_architecture(saved, tr->net)) {
-        a2c_net_destroy(saved);
-        return A2C_E_INVALID_ARG;
-    }
-    /* Everything is read and checked into temporaries first. */
-    const uint64_t timesteps = get_u64(&r), episodes = get_u64(&r), updates = get_u64(&r);
-    a2c__rng sample_rng, reset_rng;
-    get_rng(&r, &sample_rng);
-    get_rng(&r, &reset_rng);
-    const uint32_t rms = get_u32(&r);
-    const uint64_t opt_steps = get_u64(&r), state_n = get_u64(&r);
-    a2c_optimizer *opt = tr->opt;
-    if (!r.bad && (rms != (uint32_t)opt->rms || state_n != opt->state_n)) rc = A2C_E_INVALID_ARG;
-    if (!r.bad && rc == A2C_OK && state_n > r.left / 4) r.bad = 1;
-    const unsigned char *state = r.bad || rc != A2C_OK ? NULL : get_bytes(&r, state_n * 4);
-    const uint32_t win_count = get_u32(&r), win_next = get_u32(&r);
-    double win_return[A2C__WINDOW];
-    uint64_t win_length[A2C__WINDOW];
-    for (int k = 0; k < A2C__WINDOW; k++) {
-        win_return[k] = get_f64(&r);
-        win_length[k] = get_u64(&r);
-        if (!isfinite(win_return[k])) r.bad = 1;
-    }
-    if (win_count > A2C__WINDOW || win_next >= A2C__WINDOW || r.left != 0) r.bad = 1;
-    if (r.bad && rc == A2C_OK) rc = A2C_E_FORMAT;
-    /* Optimizer state: every value checked before anything changes
-     * (finite; square averages and second moments not negative). */
-    const size_t second = opt->rms ? 0 : opt->n;
-    reader s = {state, state ? (size_t)state_n * 4 : 0, 0};
-    for (size_t k = 0; rc == A2C_OK && k < state_n; k++) {
-        const float v = get_f32(&s);
-        if (!isfinite(v) || (k >= second && v < 0.0f)) rc = A2C_E_FORMAT;
-    }
-    if (rc == A2C_OK) {
-        reader commit = {state, (size_t)state_n * 4, 0};
-        for (size_t k = 0; k < state_n; k++) opt->state[k] = get_f32(&commit);
-        opt->steps = opt_steps;
+    training t;
+    rc = get_training(&r, saved->n_params, &t);
+    if (rc == A2C_OK && (!same_architecture(saved, tr->net) || t.rms != tr->opt->rms))
+        rc = A2C_E_INVALID_ARG;
+    if (rc == A2C_OK) { /* everything checked: commit */
+        a2c_optimizer *opt = tr->opt;
+        reader s = {t.state, t.state_n * 4, 0};
+        for (size_t k = 0; k < t.state_n; k++) opt->state[k] = get_f32(&s);
+        opt->steps = t.opt_steps;
         memcpy(tr->net->params, saved->params, saved->n_params * sizeof(float));
         tr->net->rng = saved->rng;
         tr->net->cached = 0;
         memset(tr->net->grads, 0, tr->net->n_params * sizeof(float));
-        tr->timesteps = timesteps;
-        tr->episodes = episodes;
-        tr->updates = updates;
-        tr->sample_rng = sample_rng;
-        tr->reset_rng = reset_rng;
-        tr->win_count = win_count;
-        tr->win_next = win_next;
-        memcpy(tr->win_return, win_return, sizeof win_return);
-        memcpy(tr->win_length, win_length, sizeof win_length);
+        tr->timesteps = t.timesteps;
+        tr->episodes = t.episodes;
+        tr->updates = t.updates;
+        tr->sample_rng = t.sample_rng;
+        tr->reset_rng = t.reset_rng;
+        tr->win_count = t.win_count;
+        tr->win_next = t.win_next;
+        memcpy(tr->win_return, t.win_return, sizeof t.win_return);
+        memcpy(tr->win_length, t.win_length, sizeof t.win_length);
         tr->need_reset = 1; /* environments start new episodes */
     }
     a2c_net_destroy(saved);

@@ -37,6 +37,7 @@ static const param_info params[A2C__PARAM_COUNT] = {
     {"huber_delta", 0, 1e-6, 1e6, 1.0},
     {"shared_trunk", 1, 0, 1, 0},
     {"max_batch", 1, 0, 1 << 24, 0},
+    {"n_threads", 1, 1, 2, 1},
 };
 
 static const param_info *info(a2c_param p)

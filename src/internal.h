@@ -58,7 +58,7 @@ double a2c__portable_log(double x);
 /* ---- configuration (config.c) ---- */
 
 #define A2C__PARAM_FIRST 100
-#define A2C__PARAM_COUNT 23
+#define A2C__PARAM_COUNT 24
 
 struct a2c_config {
     a2c_allocator alloc;
@@ -88,11 +88,14 @@ typedef struct a2c__kernels {
     void (*tanh_backward)(const float *h, float *d, size_t n);
     void (*relu_forward)(float *h, size_t n);
     void (*relu_backward)(const float *h, float *d, size_t n);
-    void (*rmsprop)(float *p, const float *g, float *v, size_t n, float alpha, float one_minus,
-                    float eps, float neg_lr);
-    void (*adam)(float *p, const float *g, float *m, float *v, size_t n, float b1,
-                 float one_minus_b1, float b2, float one_minus_b2, float neg_step,
-                 float bc2_sqrt, float eps);
+    /* The updates use g[k] * gscale (clipping folded in; 1 is exact) and,
+     * with zero_g, set each g[k] to 0 once used (ready for the next
+     * accumulation). */
+    void (*rmsprop)(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
+                    float eps, float neg_lr, float gscale, int zero_g);
+    void (*adam)(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
+                 float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
+                 float gscale, int zero_g);
     void (*scale)(float *x, size_t n, float c);
     /* t (cols x rows) = s (rows x cols) transposed */
     void (*transpose)(const float *s, size_t rows, size_t cols, float *t);
@@ -140,7 +143,8 @@ void a2c__categorical_backward_row(const float *logp, size_t n, size_t a, float 
 /* Inverse-CDF sample from one row of log-probabilities with u in [0, 1). */
 size_t a2c__categorical_sample_row(const float *logp, size_t n, double u);
 /* The same draw straight from one row of logits (no log-softmax pass);
- * writes log pi(a) as a2c__log_softmax_row would. */
+ * writes log pi(a), if log_prob is not NULL, as a2c__log_softmax_row would.
+ * Returns n if the logits are not finite. */
 size_t a2c__categorical_sample_logits(const float *z, size_t n, double u, float *log_prob);
 /* Index of the largest logit (lowest index on ties). */
 size_t a2c__argmax_row(const float *z, size_t n);
@@ -157,6 +161,18 @@ void a2c__loss_coefs_from_config(const a2c_config *cfg, a2c__loss_coefs *out);
  * if dv is not NULL, dv[b] = scale * d loss / d values[b]. */
 double a2c__value_loss(int kind, double delta, const float *values, const float *returns,
                        size_t batch, double scale, float *dv);
+/* The A2C loss in parts, so that the policy half (with the actor) and the
+ * value half (with the critic) can run on two threads: the checks and the
+ * advantage normalisation; the policy and entropy terms with dlogits; then
+ * the terms (A2C_E_NONFINITE if the total is not finite). */
+a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, size_t batch, size_t n,
+                             const int32_t *actions, const float *advantages,
+                             const float *returns, double *adv_mean, double *adv_scale);
+void a2c__policy_loss(const a2c__loss_coefs *c, const float *logits, size_t batch, size_t n,
+                      const int32_t *actions, const float *advantages, double adv_mean,
+                      double adv_scale, float *dlogits, double *policy_loss, double *entropy_loss);
+a2c_status a2c__loss_terms(const a2c__loss_coefs *c, double policy_loss, double entropy_loss,
+                           double value_loss, double *terms);
 /* The whole A2C loss from logits and values: writes terms[A2C_LOSS_TERMS]
  * and the gradients dlogits (batch x n) and dvalues (batch). */
 a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const float *values,
@@ -191,9 +207,10 @@ struct a2c_net {
     a2c__layer head_pi, head_vf; /* head_pi.h are the logits, head_vf.h the values */
     float *params, *grads;
     float *obs;            /* cached inputs, max_batch x obs_dim */
-    float *delta[2];       /* backward scratch, max_batch x max_width each */
+    float *delta[2];       /* backward scratch of the actor side (and a shared trunk) */
+    float *delta_vf[2];    /* and of the critic side: the two may run at once */
     float *dlogits, *dvals; /* loss gradients, max_batch x n_actions and max_batch */
-    float *scratch;         /* for the linear kernels, scratch_floats */
+    float *scratch, *scratch_vf; /* linear-kernel scratch per side, scratch_floats each */
     size_t scratch_floats;
     size_t cached;         /* batch of the last public forward, 0 if none */
     a2c__rng rng;          /* sampling stream */
@@ -220,6 +237,24 @@ a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rn
 a2c_status a2c__net_loss_backward(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                                   const int32_t *actions, const float *advantages,
                                   const float *returns, double *terms);
+/* The two halves of a forward pass over rows whose inputs are already in
+ * net->obs (a2c__net_set_inputs); with separate trunks they touch disjoint
+ * memory and may run on two threads at once.  With a shared trunk only
+ * a2c__net_forward_rows may be used. */
+void a2c__net_set_inputs(a2c_net *net, const float *obs, size_t r0, size_t batch);
+void a2c__net_forward_actor(a2c_net *net, size_t r0, size_t batch);
+void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch);
+/* Likewise for backward, from net->dlogits / net->dvals (separate trunks
+ * only). */
+void a2c__net_backward_actor(a2c_net *net, size_t batch);
+void a2c__net_backward_critic(a2c_net *net, size_t batch);
+/* Both heads and a shared trunk, from net->dlogits / net->dvals. */
+void a2c__net_backward_shared(a2c_net *net, size_t batch);
+/* The loss only: fills net->dlogits and net->dvals from cached rows
+ * [0, batch). */
+a2c_status a2c__net_loss(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
+                         const int32_t *actions, const float *advantages, const float *returns,
+                         double *terms);
 /* Pointers to cached outputs of row `row`. */
 const float *a2c__net_logits(const a2c_net *net, size_t row);
 const float *a2c__net_values(const a2c_net *net, size_t row);
@@ -238,10 +273,12 @@ struct a2c_optimizer {
     size_t state_n;
 };
 
-/* One update without the argument and finiteness checks of
- * a2c_optimizer_step (the trainer has made them). */
-void a2c__optimizer_apply(a2c_optimizer *opt, float *params, const float *grads,
-                          double progress_remaining);
+/* The same update split in two: count the step once, then update elements
+ * [begin, end) with that step's factors (each element is independent),
+ * using grads * gscale and zeroing the used gradients. */
+void a2c__optimizer_count_step(a2c_optimizer *opt);
+void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                                double progress_remaining, size_t begin, size_t end, float gscale);
 
 /* ---- rollout (rollout.c) ---- */
 
@@ -261,7 +298,55 @@ void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
               const float *rewards, const float *values, const float *episode_starts,
               const float *last_values, const float *dones, float *advantages, float *returns);
 
+/* ---- helper thread (worker.c) ---- */
+
+#if !defined(__STDC_NO_THREADS__) && !defined(__STDC_NO_ATOMICS__)
+#include <stdatomic.h>
+#include <threads.h>
+#if defined(A2C_WORKER_PTHREAD)
+#include <pthread.h>
+#endif
+typedef struct a2c__worker {
+    thrd_t thread;
+    mtx_t lock; /* only for sleeping: the fast path is the atomics */
+    cnd_t wake;
+#if defined(A2C_WORKER_PTHREAD)
+    pthread_t pthread; /* make tsan only, see worker.c */
+    pthread_mutex_t plock;
+    pthread_cond_t pwake;
+#endif
+    atomic_uint posted, done; /* job sequence numbers */
+    atomic_int sleepers;
+    unsigned sequence;        /* the main thread's count of posted jobs */
+    void (*job)(void *);
+    void *arg;
+    int running;
+} a2c__worker;
+#else
+typedef struct a2c__worker {
+    int running;
+} a2c__worker;
+#endif
+
+/* Starts the helper; returns 0 (and the helper runs jobs inline) if no
+ * thread could be made. */
+int a2c__worker_start(a2c__worker *w);
+/* Hands `job` to the helper (runs it at once without a helper). */
+void a2c__worker_post(a2c__worker *w, void (*job)(void *), void *arg);
+/* Waits until the posted job has finished. */
+void a2c__worker_wait(a2c__worker *w);
+/* Joins the helper. */
+void a2c__worker_stop(a2c__worker *w);
+
 /* ---- trainer (trainer.c) ---- */
+
+typedef struct a2c__mode_chooser {
+    int state;            /* 0 running a choice, 1 probing inline, 2 probing the helper */
+    int decided;
+    uint64_t left, keep;  /* updates until the next step; current keep length */
+    double mark;          /* when the current probe began */
+    double inline_seconds; /* the last inline probe */
+} a2c__mode_chooser;
 
 /* Episodes in the running statistics: SB3's stats_window_size. */
 #define A2C__WINDOW 100
@@ -278,7 +363,7 @@ struct a2c_trainer {
     double gamma, max_grad_norm;
     /* per sub-environment, n_envs entries (observations x obs_dim) */
     float *obs, *next_obs, *final_obs;
-    float *episode_starts, *rewards_f, *dones_f, *log_probs, *last_values;
+    float *episode_starts, *rewards_f, *dones_f, *last_values;
     double *rewards;
     int *terminated, *truncated;
     int32_t *actions;
@@ -290,6 +375,19 @@ struct a2c_trainer {
     /* progress and statistics (all saved in trainer checkpoints) */
     uint64_t timesteps, episodes, updates;
     a2c__rng sample_rng, reset_rng;
+    /* the optional helper thread does the actor's half of every pass.
+     * The flat vector is [actor hidden | critic hidden | action head |
+     * value head]: the actor's parameters are [0, cut[0]) and
+     * [cut[1], cut[2]), the critic's [cut[0], cut[1]) and [cut[2], n) */
+    a2c__worker worker;
+    int threads;
+    size_t cut[3];
+    /* whether jobs go to the helper (1) or run inline (0): both modes are
+     * timed now and then and the faster kept (a busy machine can make the
+     * helper a loss); results are the same either way */
+    int use_helper, chosen;
+    int pin_mode; /* tests: -1 chooses, 0 always inline, 1 always the helper */
+    a2c__mode_chooser chooser;
     double win_return[A2C__WINDOW];
     uint64_t win_length[A2C__WINDOW];
     uint32_t win_count, win_next;

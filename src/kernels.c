@@ -129,10 +129,50 @@ static inline float tanh_rational(float x)
     return y;
 }
 
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+/* minps(c, x) is exactly `x > c ? c : x` and maxps(c, x) `x < c ? c : x`,
+ * NaN included (the second operand wins an unordered compare): one
+ * instruction where the compiler would emit compare, compare, blend. */
+#if VECTOR_BYTES == 32
+#define VMIN(a, b) __builtin_ia32_minps256(a, b)
+#define VMAX(a, b) __builtin_ia32_maxps256(a, b)
+#else
+#define VMIN(a, b) __builtin_ia32_minps(a, b)
+#define VMAX(a, b) __builtin_ia32_maxps(a, b)
+#endif
+
+static void tanh_forward(float *h, size_t n)
+{
+    const vec clamp = (vec){0} + 9.1f, one = (vec){0} + 1.0f;
+    size_t k = 0;
+    for (; k + VL <= n; k += VL) {
+        vec x;
+        memcpy(&x, h + k, sizeof x);
+        x = VMAX(-clamp, VMIN(clamp, x));
+        const vec s = x * x;
+        vec p = (vec){0} + -8.228681137e-14f;
+        p = p * s + 5.177781467e-11f;
+        p = p * s + -2.001935151e-08f;
+        p = p * s + 1.110398262e-05f;
+        p = p * s + 3.099167487e-03f;
+        p = p * s + 1.307972968e-01f;
+        p = p * s + 1.0f;
+        vec q = (vec){0} + 2.539158741e-04f;
+        q = q * s + 2.447612770e-02f;
+        q = q * s + 4.641305506e-01f;
+        q = q * s + 1.0f;
+        vec y = x * p / q;
+        y = VMAX(-one, VMIN(one, y));
+        memcpy(h + k, &y, sizeof y);
+    }
+    for (; k < n; k++) h[k] = tanh_rational(h[k]);
+}
+#else
 static void tanh_forward(float *h, size_t n)
 {
     for (size_t k = 0; k < n; k++) h[k] = tanh_rational(h[k]);
 }
+#endif
 
 static void tanh_backward(const float *h, float *d, size_t n)
 {
@@ -151,24 +191,28 @@ static void relu_backward(const float *h, float *d, size_t n)
 
 /* ---- optimizers ---- */
 
-static void rmsprop(float *p, const float *g, float *v, size_t n, float alpha, float one_minus,
-                    float eps, float neg_lr)
+static void rmsprop(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
+                    float eps, float neg_lr, float gscale, int zero_g)
 {
     for (size_t k = 0; k < n; k++) {
-        v[k] = v[k] * alpha + one_minus * g[k] * g[k];
-        p[k] += neg_lr * (g[k] / (sqrtf(v[k]) + eps));
+        const float gk = g[k] * gscale;
+        v[k] = v[k] * alpha + one_minus * gk * gk;
+        p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));
     }
+    if (zero_g) memset(g, 0, n * sizeof *g);
 }
 
-static void adam(float *p, const float *g, float *m, float *v, size_t n, float b1,
-                 float one_minus_b1, float b2, float one_minus_b2, float neg_step,
-                 float bc2_sqrt, float eps)
+static void adam(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
+                 float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
+                 float gscale, int zero_g)
 {
     for (size_t k = 0; k < n; k++) {
-        m[k] = m[k] * b1 + one_minus_b1 * g[k];
-        v[k] = v[k] * b2 + one_minus_b2 * g[k] * g[k];
+        const float gk = g[k] * gscale;
+        m[k] = m[k] * b1 + one_minus_b1 * gk;
+        v[k] = v[k] * b2 + one_minus_b2 * gk * gk;
         p[k] += neg_step * (m[k] / (sqrtf(v[k]) / bc2_sqrt + eps));
     }
+    if (zero_g) memset(g, 0, n * sizeof *g);
 }
 
 static void scale(float *x, size_t n, float c)

@@ -50,10 +50,9 @@ static void mean_std(const float *x, size_t n, double *mean, double *std)
     *std = sqrt(ss / (double)(n - 1));
 }
 
-a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const float *values,
-                         size_t batch, size_t n, const int32_t *actions,
-                         const float *advantages, const float *returns, float *dlogits,
-                         float *dvalues, double *terms)
+a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, size_t batch, size_t n,
+                             const int32_t *actions, const float *advantages,
+                             const float *returns, double *adv_mean, double *adv_scale)
 {
     if (batch == 0) return A2C_E_INVALID_ARG;
     if (c->normalize_advantage && batch < 2) return A2C_E_INVALID_ARG;
@@ -61,13 +60,20 @@ a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const fl
         if (actions[b] < 0 || (size_t)actions[b] >= n) return A2C_E_INVALID_ARG;
     if (!a2c__all_finite(advantages, batch) || !a2c__all_finite(returns, batch))
         return A2C_E_NONFINITE;
-
-    double adv_mean = 0.0, adv_scale = 1.0;
+    *adv_mean = 0.0;
+    *adv_scale = 1.0;
     if (c->normalize_advantage) {
         double std;
-        mean_std(advantages, batch, &adv_mean, &std);
-        adv_scale = 1.0 / (std + 1e-8); /* SB3's epsilon */
+        mean_std(advantages, batch, adv_mean, &std);
+        *adv_scale = 1.0 / (std + 1e-8); /* SB3's epsilon */
     }
+    return A2C_OK;
+}
+
+void a2c__policy_loss(const a2c__loss_coefs *c, const float *logits, size_t batch, size_t n,
+                      const int32_t *actions, const float *advantages, double adv_mean,
+                      double adv_scale, float *dlogits, double *policy_loss, double *entropy_loss)
+{
     const double inv_b = 1.0 / (double)batch;
     double policy_sum = 0.0, entropy_sum = 0.0;
     for (size_t b = 0; b < batch; b++) {
@@ -80,10 +86,13 @@ a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const fl
         /* loss = -adv/B * logp[a] - ent_coef/B * entropy + ... */
         a2c__categorical_backward_row(d, n, a, h, -adv * inv_b, -c->ent_coef * inv_b, d);
     }
-    const double policy_loss = -policy_sum * inv_b;
-    const double entropy_loss = -entropy_sum * inv_b;
-    const double value_loss =
-        a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
+    *policy_loss = -policy_sum * inv_b;
+    *entropy_loss = -entropy_sum * inv_b;
+}
+
+a2c_status a2c__loss_terms(const a2c__loss_coefs *c, double policy_loss, double entropy_loss,
+                           double value_loss, double *terms)
+{
     const double total = policy_loss + c->ent_coef * entropy_loss + c->vf_coef * value_loss;
     if (!isfinite(total)) return A2C_E_NONFINITE;
     terms[A2C_LOSS_TOTAL] = total;
@@ -91,4 +100,20 @@ a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const fl
     terms[A2C_LOSS_VALUE] = value_loss;
     terms[A2C_LOSS_ENTROPY] = entropy_loss;
     return A2C_OK;
+}
+
+a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const float *values,
+                         size_t batch, size_t n, const int32_t *actions,
+                         const float *advantages, const float *returns, float *dlogits,
+                         float *dvalues, double *terms)
+{
+    double mean, scale, policy, entropy;
+    const a2c_status rc =
+        a2c__loss_prepare(c, batch, n, actions, advantages, returns, &mean, &scale);
+    if (rc != A2C_OK) return rc;
+    a2c__policy_loss(c, logits, batch, n, actions, advantages, mean, scale, dlogits, &policy,
+                     &entropy);
+    const double value =
+        a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
+    return a2c__loss_terms(c, policy, entropy, value, terms);
 }

@@ -50,11 +50,14 @@ static size_t lay_out(a2c_net *net, float *block)
         ok = ok && take(&net->vf[l].h, rows, net->vf[l].out, block, &used);
     ok = ok && take(&net->head_pi.h, rows, net->n_actions, block, &used);
     ok = ok && take(&net->head_vf.h, rows, 1, block, &used);
-    ok = ok && take(&net->delta[0], rows, net->max_width, block, &used);
-    ok = ok && take(&net->delta[1], rows, net->max_width, block, &used);
+    for (int k = 0; k < 2; k++) {
+        ok = ok && take(&net->delta[k], rows, net->max_width, block, &used);
+        ok = ok && take(&net->delta_vf[k], rows, net->max_width, block, &used);
+    }
     ok = ok && take(&net->dlogits, rows, net->n_actions, block, &used);
     ok = ok && take(&net->dvals, rows, 1, block, &used);
     ok = ok && take(&net->scratch, 1, net->scratch_floats, block, &used);
+    ok = ok && take(&net->scratch_vf, 1, net->scratch_floats, block, &used);
     return ok ? used : 0;
 }
 
@@ -248,16 +251,43 @@ A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed)
 /* Runs rows [r0, r0 + batch) of x through a trunk; returns its output
  * rows (x itself for an empty trunk). */
 static const float *trunk_forward(const a2c_net *net, const a2c__layer *ls, size_t n,
-                                  const float *x, size_t r0, size_t batch)
+                                  const float *x, size_t r0, size_t batch, float *scratch)
 {
     for (size_t l = 0; l < n; l++) {
         float *y = ls[l].h + r0 * ls[l].out;
         a2c__linear_forward(net->k, x, batch, ls[l].in, ls[l].out, net->params + ls[l].w,
-                            net->params + ls[l].b, y, net->scratch);
+                            net->params + ls[l].b, y, scratch);
         a2c__activation_forward(net->k, net->activation, y, batch * ls[l].out);
         x = y;
     }
     return x;
+}
+
+static void head_forward(const a2c_net *net, const a2c__layer *head, const float *x, size_t r0,
+                         size_t batch, float *scratch)
+{
+    a2c__linear_forward(net->k, x, batch, head->in, head->out, net->params + head->w,
+                        net->params + head->b, head->h + r0 * head->out, scratch);
+}
+
+void a2c__net_set_inputs(a2c_net *net, const float *obs, size_t r0, size_t batch)
+{
+    float *x = net->obs + r0 * net->obs_dim;
+    if (x != obs) memcpy(x, obs, batch * net->obs_dim * sizeof *x);
+}
+
+void a2c__net_forward_actor(a2c_net *net, size_t r0, size_t batch)
+{
+    const float *x = net->obs + r0 * net->obs_dim;
+    const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
+    head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
+}
+
+void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch)
+{
+    const float *x = net->obs + r0 * net->obs_dim;
+    const float *h = trunk_forward(net, net->vf, net->n_vf, x, r0, batch, net->scratch_vf);
+    head_forward(net, &net->head_vf, h, r0, batch, net->scratch_vf);
 }
 
 a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size_t batch,
@@ -265,19 +295,16 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
 {
     if (batch == 0 || r0 > net->max_batch || batch > net->max_batch - r0)
         return A2C_E_INVALID_ARG;
-    const size_t n_in = batch * net->obs_dim;
-    float *x = net->obs + r0 * net->obs_dim;
-    if (x != obs) memcpy(x, obs, n_in * sizeof *x);
-
-    const float *hp = x;
-    if (want_pi || net->shared) hp = trunk_forward(net, net->pi, net->n_pi, x, r0, batch);
-    const float *hv = net->shared ? hp : trunk_forward(net, net->vf, net->n_vf, x, r0, batch);
-    if (want_pi)
-        a2c__linear_forward(net->k, hp, batch, net->head_pi.in, net->n_actions,
-                            net->params + net->head_pi.w, net->params + net->head_pi.b,
-                            net->head_pi.h + r0 * net->n_actions, net->scratch);
-    a2c__linear_forward(net->k, hv, batch, net->head_vf.in, 1, net->params + net->head_vf.w,
-                        net->params + net->head_vf.b, net->head_vf.h + r0, net->scratch);
+    a2c__net_set_inputs(net, obs, r0, batch);
+    if (net->shared) {
+        const float *x = net->obs + r0 * net->obs_dim;
+        const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
+        if (want_pi) head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
+        head_forward(net, &net->head_vf, h, r0, batch, net->scratch);
+        return A2C_OK;
+    }
+    if (want_pi) a2c__net_forward_actor(net, r0, batch);
+    a2c__net_forward_critic(net, r0, batch);
     return A2C_OK;
 }
 
@@ -312,19 +339,19 @@ a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rn
     const size_t n = net->n_actions;
     for (size_t b = 0; b < batch; b++) {
         const float *z = net->head_pi.h + (row0 + b) * n;
-        float lp;
         size_t a;
         if (deterministic) {
-            a = a2c__argmax_row(z, n);
             float *logp = net->dlogits + row0 * n; /* a free row of the same size */
             a2c__log_softmax_row(z, n, logp);
-            lp = logp[a];
+            a = a2c__argmax_row(z, n);
+            if (!a2c__all_finite(logp, n)) return A2C_E_NONFINITE; /* the logits overflowed */
+            if (log_probs) log_probs[b] = logp[a];
         } else {
-            a = a2c__categorical_sample_logits(z, n, a2c__rng_uniform(rng), &lp);
+            a = a2c__categorical_sample_logits(z, n, a2c__rng_uniform(rng),
+                                               log_probs ? &log_probs[b] : NULL);
+            if (a == n) return A2C_E_NONFINITE;
         }
-        if (!(lp - lp == 0.0f)) return A2C_E_NONFINITE; /* the logits overflowed */
         actions[b] = (int32_t)a;
-        if (log_probs) log_probs[b] = lp;
     }
     return A2C_OK;
 }
@@ -355,15 +382,15 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
  * [r0, r0 + batch)) through the trunk, using `spare` as the second buffer.
  * Both buffers are overwritten. */
 static void trunk_backward(a2c_net *net, const a2c__layer *ls, size_t n, size_t r0, size_t batch,
-                           float *d, float *spare)
+                           float *d, float *spare, float *scratch)
 {
     const float *x0 = net->obs + r0 * net->obs_dim;
     for (size_t l = n; l-- > 0;) {
         const a2c__layer *L = &ls[l];
         a2c__activation_backward(net->k, net->activation, L->h + r0 * L->out, d, batch * L->out);
         const float *x = l > 0 ? ls[l - 1].h + r0 * ls[l - 1].out : x0;
-        a2c__linear_backward(net->k, x, d, batch, L->in, L->out, net->params + L->w, net->grads + L->w,
-                             net->grads + L->b, l > 0 ? spare : NULL, net->scratch);
+        a2c__linear_backward(net->k, x, d, batch, L->in, L->out, net->params + L->w,
+                             net->grads + L->w, net->grads + L->b, l > 0 ? spare : NULL, scratch);
         float *t = d;
         d = spare;
         spare = t;
@@ -377,38 +404,59 @@ static const float *trunk_top(const a2c_net *net, const a2c__layer *ls, size_t n
 }
 
 static void head_backward(a2c_net *net, const a2c__layer *head, const float *x, size_t batch,
-                          const float *dy, float *dx)
+                          const float *dy, float *dx, float *scratch)
 {
     a2c__linear_backward(net->k, x, dy, batch, head->in, head->out, net->params + head->w,
-                         net->grads + head->w, net->grads + head->b, dx, net->scratch);
+                         net->grads + head->w, net->grads + head->b, dx, scratch);
+}
+
+/* One side (head, then trunk) of separate trunks, rows [r0, r0 + batch). */
+static void side_backward(a2c_net *net, const a2c__layer *trunk, size_t n, const a2c__layer *head,
+                          size_t r0, size_t batch, const float *dy, float *const delta[2],
+                          float *scratch)
+{
+    const float *h = trunk_top(net, trunk, n, r0);
+    head_backward(net, head, h, batch, dy, n > 0 ? delta[0] : NULL, scratch);
+    trunk_backward(net, trunk, n, r0, batch, delta[0], delta[1], scratch);
+}
+
+void a2c__net_backward_actor(a2c_net *net, size_t batch)
+{
+    side_backward(net, net->pi, net->n_pi, &net->head_pi, 0, batch, net->dlogits, net->delta,
+                  net->scratch);
+}
+
+void a2c__net_backward_critic(a2c_net *net, size_t batch)
+{
+    side_backward(net, net->vf, net->n_vf, &net->head_vf, 0, batch, net->dvals, net->delta_vf,
+                  net->scratch_vf);
 }
 
 static void backward_rows(a2c_net *net, size_t r0, size_t batch, const float *dlogits,
                           const float *dvalues)
 {
-    float *d0 = net->delta[0], *d1 = net->delta[1];
-    const float *hp = trunk_top(net, net->pi, net->n_pi, r0);
-    if (net->shared) {
-        float *dx = net->n_pi > 0 ? d0 : NULL;
-        if (dlogits) head_backward(net, &net->head_pi, hp, batch, dlogits, dx);
-        if (dvalues) head_backward(net, &net->head_vf, hp, batch, dvalues, dx ? d1 : NULL);
-        if (!dx || (!dlogits && !dvalues)) return;
-        const size_t m = batch * net->head_pi.in;
-        if (!dlogits) memcpy(d0, d1, m * sizeof *d0);
-        else if (dvalues)
-            for (size_t k = 0; k < m; k++) d0[k] += d1[k];
-        trunk_backward(net, net->pi, net->n_pi, r0, batch, d0, d1);
+    if (!net->shared) {
+        if (dlogits)
+            side_backward(net, net->pi, net->n_pi, &net->head_pi, r0, batch, dlogits, net->delta,
+                          net->scratch);
+        if (dvalues)
+            side_backward(net, net->vf, net->n_vf, &net->head_vf, r0, batch, dvalues,
+                          net->delta_vf, net->scratch_vf);
         return;
     }
-    if (dlogits) {
-        head_backward(net, &net->head_pi, hp, batch, dlogits, net->n_pi > 0 ? d0 : NULL);
-        trunk_backward(net, net->pi, net->n_pi, r0, batch, d0, d1);
-    }
-    if (dvalues) {
-        const float *hv = trunk_top(net, net->vf, net->n_vf, r0);
-        head_backward(net, &net->head_vf, hv, batch, dvalues, net->n_vf > 0 ? d0 : NULL);
-        trunk_backward(net, net->vf, net->n_vf, r0, batch, d0, d1);
-    }
+    /* One trunk under both heads: its output gradient is the sum of the
+     * two heads' input gradients. */
+    float *d0 = net->delta[0], *d1 = net->delta[1];
+    const float *h = trunk_top(net, net->pi, net->n_pi, r0);
+    float *dx = net->n_pi > 0 ? d0 : NULL;
+    if (dlogits) head_backward(net, &net->head_pi, h, batch, dlogits, dx, net->scratch);
+    if (dvalues) head_backward(net, &net->head_vf, h, batch, dvalues, dx ? d1 : NULL, net->scratch);
+    if (!dx || (!dlogits && !dvalues)) return;
+    const size_t m = batch * net->head_pi.in;
+    if (!dlogits) memcpy(d0, d1, m * sizeof *d0);
+    else if (dvalues)
+        for (size_t k = 0; k < m; k++) d0[k] += d1[k];
+    trunk_backward(net, net->pi, net->n_pi, r0, batch, d0, d1, net->scratch);
 }
 
 A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlogits,
@@ -423,12 +471,24 @@ A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlo
     return A2C_OK;
 }
 
+void a2c__net_backward_shared(a2c_net *net, size_t batch)
+{
+    backward_rows(net, 0, batch, net->dlogits, net->dvals);
+}
+
+a2c_status a2c__net_loss(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
+                         const int32_t *actions, const float *advantages, const float *returns,
+                         double *terms)
+{
+    return a2c__a2c_loss(c, net->head_pi.h, net->head_vf.h, batch, net->n_actions, actions,
+                         advantages, returns, net->dlogits, net->dvals, terms);
+}
+
 a2c_status a2c__net_loss_backward(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                                   const int32_t *actions, const float *advantages,
                                   const float *returns, double *terms)
 {
-    a2c_status rc = a2c__a2c_loss(c, net->head_pi.h, net->head_vf.h, batch, net->n_actions,
-                                  actions, advantages, returns, net->dlogits, net->dvals, terms);
+    a2c_status rc = a2c__net_loss(net, c, batch, actions, advantages, returns, terms);
     if (rc == A2C_OK) backward_rows(net, 0, batch, net->dlogits, net->dvals);
     return rc;
 }

@@ -63,19 +63,46 @@ A2C_API a2c_status a2c_optimizer_learning_rate(const a2c_optimizer *opt,
     return A2C_OK;
 }
 
-static void rmsprop(a2c_optimizer *opt, float *p, const float *g, double lr)
+void a2c__optimizer_count_step(a2c_optimizer *opt)
 {
-    opt->k->rmsprop(p, g, opt->state, opt->n, (float)opt->alpha, (float)(1.0 - opt->alpha),
-                    (float)opt->rms_eps, (float)-lr);
+    opt->steps++;
 }
 
-static void adam(a2c_optimizer *opt, float *p, const float *g, double lr)
+void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                                double progress_remaining, size_t begin, size_t end, float gscale)
 {
+    const double lr = learning_rate(opt, progress_remaining);
+    const size_t n = end - begin;
+    params += begin;
+    grads += begin;
+    if (opt->rms) {
+        opt->k->rmsprop(params, grads, opt->state + begin, n, (float)opt->alpha,
+                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, gscale, 1);
+        return;
+    }
     const double t = (double)opt->steps;
     const double bc1 = 1.0 - pow(opt->beta1, t), bc2 = 1.0 - pow(opt->beta2, t);
-    opt->k->adam(p, g, opt->state, opt->state + opt->n, opt->n, (float)opt->beta1,
+    opt->k->adam(params, grads, opt->state + begin, opt->state + opt->n + begin, n,
+                 (float)opt->beta1, (float)(1.0 - opt->beta1), (float)opt->beta2,
+                 (float)(1.0 - opt->beta2), (float)(-lr / bc1), (float)sqrt(bc2),
+                 (float)opt->adam_eps, gscale, 1);
+}
+
+/* The public step leaves the caller's gradient alone. */
+static void apply_keep(a2c_optimizer *opt, float *params, const float *grads, double progress)
+{
+    const double lr = learning_rate(opt, progress);
+    float *g = (float *)grads; /* only read: zero_g is 0 */
+    if (opt->rms) {
+        opt->k->rmsprop(params, g, opt->state, opt->n, (float)opt->alpha,
+                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, 1.0f, 0);
+        return;
+    }
+    const double t = (double)opt->steps;
+    const double bc1 = 1.0 - pow(opt->beta1, t), bc2 = 1.0 - pow(opt->beta2, t);
+    opt->k->adam(params, g, opt->state, opt->state + opt->n, opt->n, (float)opt->beta1,
                  (float)(1.0 - opt->beta1), (float)opt->beta2, (float)(1.0 - opt->beta2),
-                 (float)(-lr / bc1), (float)sqrt(bc2), (float)opt->adam_eps);
+                 (float)(-lr / bc1), (float)sqrt(bc2), (float)opt->adam_eps, 1.0f, 0);
 }
 
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
@@ -84,17 +111,9 @@ A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const f
     if (!opt || !params || !grads || n != opt->n || !progress_ok(progress_remaining))
         return A2C_E_INVALID_ARG;
     if (!a2c__all_finite(grads, n)) return A2C_E_NONFINITE;
-    a2c__optimizer_apply(opt, params, grads, progress_remaining);
+    a2c__optimizer_count_step(opt);
+    apply_keep(opt, params, grads, progress_remaining);
     return A2C_OK;
-}
-
-void a2c__optimizer_apply(a2c_optimizer *opt, float *params, const float *grads,
-                          double progress_remaining)
-{
-    const double lr = learning_rate(opt, progress_remaining);
-    opt->steps++;
-    if (opt->rms) rmsprop(opt, params, grads, lr);
-    else adam(opt, params, grads, lr);
 }
 
 A2C_API size_t a2c_optimizer_state_size(const a2c_optimizer *opt)

@@ -64,6 +64,7 @@ static void test_enums(void)
         {A2C_PARAM_HUBER_DELTA, 120, "huber_delta"},
         {A2C_PARAM_SHARED_TRUNK, 121, "shared_trunk"},
         {A2C_PARAM_MAX_BATCH, 122, "max_batch"},
+        {A2C_PARAM_N_THREADS, 123, "n_threads"},
     };
     for (size_t k = 0; k < sizeof params / sizeof params[0]; k++) {
         CHECK_EQ_INT(params[k].p, params[k].value);

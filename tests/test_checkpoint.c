@@ -186,8 +186,23 @@ static void truncate_and_flip(const char *arch, size_t stride)
         tbuf[k] ^= bit;
         flips++;
     }
+    /* bodies cut short but framed as whole files (size and CRC fixed up):
+     * only the parser's length checks stand between it and the end of
+     * the buffer, which is exactly as long as the frame says */
+    int reframed_ok = 1;
+    for (size_t body = 0; body + HEADER + 4 < tsize; body += stride) {
+        unsigned char *cut = malloc(HEADER + body + 4);
+        memcpy(cut, tbuf, HEADER + body);
+        for (int k = 0; k < 8; k++) cut[16 + k] = (unsigned char)((uint64_t)body >> (8 * k));
+        reseal(cut, HEADER + body + 4);
+        a2c_net *net = NULL;
+        reframed_ok &= a2c_net_load_from_buffer(&net, cut, HEADER + body + 4, NULL) == A2C_E_FORMAT;
+        reframed_ok &= a2c_trainer_load_from_buffer(other, cut, HEADER + body + 4) == A2C_E_FORMAT;
+        free(cut);
+    }
     CHECK(trunc_ok);
     CHECK(flip_ok);
+    CHECK(reframed_ok);
     /* the failed loads left the other trainer as it was */
     size_t asize;
     unsigned char *after = save_trainer(other, &asize);
@@ -215,9 +230,9 @@ static void test_corrupt_fields(void)
     size_t size;
     unsigned char *good = save_net(net, &size);
     unsigned char *buf = malloc(size + 8);
-    /* layout: header 24; 23 params x 16; n_pi, 2 widths; n_vf, 2 widths;
-     * obs_dim, n_actions, u64 n_params, params, rng, crc */
-    const size_t params_at = HEADER + 4 + 23 * 16;
+    /* layout: header 24; A2C__PARAM_COUNT params x 16; n_pi, 2 widths;
+     * n_vf, 2 widths; obs_dim, n_actions, u64 n_params, params, rng, crc */
+    const size_t params_at = HEADER + 4 + A2C__PARAM_COUNT * 16;
     const size_t arch_at = params_at, obs_at = arch_at + 4 + 8 + 4 + 8;
     struct {
         const char *what;
@@ -241,10 +256,12 @@ static void test_corrupt_fields(void)
         {"an infinite weight", obs_at + 16 + 44, 0x7f800000},
         {"a dead generator state", size - 4 - 32, 0},
     };
+    /* each edit must change the byte it aims at (a stale offset would not) */
     for (size_t e = 0; e < sizeof edits / sizeof edits[0]; e++) {
         memcpy(buf, good, size);
         if (e == sizeof edits / sizeof edits[0] - 1) memset(buf + size - 4 - 32, 0, 32);
         else put32(buf + edits[e].at, edits[e].value);
+        CHECK(memcmp(buf, good, size - 4) != 0);
         reseal(buf, size);
         a2c_net *back = NULL;
         const a2c_status rc = a2c_net_load_from_buffer(&back, buf, size, NULL);

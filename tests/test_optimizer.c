@@ -4,6 +4,7 @@
 #include "harness.h"
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,35 @@ static void run_steps(const fixture *f, const char *kind)
     }
     free(state);
 done:
+    free(p);
+    a2c_optimizer_destroy(opt);
+}
+
+/* The trainer's path: the step counted once, then the update in two
+ * ranges with the clip factor folded in and the gradient cleared. */
+static void run_steps_split(const fixture *f, const char *kind)
+{
+    const size_t n = fixture_size(f, "n"), half = n / 2 + 3;
+    const double max_norm = fixture_get(f, "max_grad_norm", 1)[0];
+    float *p = fixture_floats(f, "params0", n);
+    a2c_optimizer *opt = make_opt(f, kind, n, 0);
+    char name[64];
+    for (int k = 1; p && opt && k <= 3; k++) {
+        snprintf(name, sizeof name, "grad_%d", k);
+        float *g = fixture_floats(f, name, n);
+        double ss = 0.0;
+        for (size_t i = 0; i < n; i++) ss += (double)g[i] * g[i];
+        const double coef = max_norm / (sqrt(ss) + 1e-6);
+        a2c__optimizer_count_step(opt);
+        a2c__optimizer_apply_range(opt, p, g, 1.0, half, n, coef < 1.0 ? (float)coef : 1.0f);
+        a2c__optimizer_apply_range(opt, p, g, 1.0, 0, half, coef < 1.0 ? (float)coef : 1.0f);
+        snprintf(name, sizeof name, "%s_params_%d", kind, k);
+        check_floats(name, p, fixture_get(f, name, n), n, RTOL, 1e-7);
+        int cleared = 1;
+        for (size_t i = 0; i < n; i++) cleared &= g[i] == 0.0f;
+        CHECK(cleared);
+        free(g);
+    }
     free(p);
     a2c_optimizer_destroy(opt);
 }
@@ -191,6 +221,8 @@ int main(void)
     if (fixture_load(&f, "optim.txt")) {
         run_steps(&f, "rmsprop");
         run_steps(&f, "adam");
+        run_steps_split(&f, "rmsprop");
+        run_steps_split(&f, "adam");
         test_schedule(&f);
         test_clip(&f);
         test_state_roundtrip(&f);

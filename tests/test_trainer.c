@@ -191,6 +191,111 @@ static void test_same_on_every_kernel_table(void)
 #endif
 }
 
+/* Two threads train exactly as one: the same operations, split. */
+static void test_threads_change_nothing(void)
+{
+    static const char *archs[2] = {"[64, 64]", "dict(pi=[32], vf=[16, 8])"};
+    for (int a = 0; a < 2; a++) {
+        a2c_env *e1, *e2;
+        CHECK(a2c_env_make(&e1, "CartPole-v1", 8, NULL) == A2C_OK);
+        CHECK(a2c_env_make(&e2, "CartPole-v1", 8, NULL) == A2C_OK);
+        a2c_config *cfg = cartpole_config(6);
+        CHECK(a2c_config_set_string(cfg, "net_arch", archs[a]) == A2C_OK);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_USE_RMS_PROP, a) == A2C_OK); /* Adam too */
+        a2c_trainer *one, *two;
+        CHECK(a2c_trainer_create(&one, cfg, e1) == A2C_OK);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, 2) == A2C_OK);
+        CHECK(a2c_trainer_create(&two, cfg, e2) == A2C_OK);
+        /* every job on the helper, whatever the timing chooser would pick */
+        two->pin_mode = 1;
+        record r1 = {0}, r2 = {0};
+        CHECK(a2c_trainer_learn(one, 20000, on_update, &r1) == A2C_OK);
+        CHECK(a2c_trainer_learn(two, 20000, on_update, &r2) == A2C_OK);
+        const size_t n = a2c_net_param_count(a2c_trainer_net(one));
+        CHECK(memcmp(a2c_net_params(a2c_trainer_net(one)), a2c_net_params(a2c_trainer_net(two)),
+                     n * sizeof(float)) == 0);
+        CHECK(r1.last.grad_norm == r2.last.grad_norm && r1.last.episodes == r2.last.episodes);
+        CHECK(two->worker.running == 0); /* joined at the end of learn */
+        /* and with the timing chooser switching modes as it likes */
+        a2c_env *e3;
+        a2c_trainer *three;
+        CHECK(a2c_env_make(&e3, "CartPole-v1", 8, NULL) == A2C_OK);
+        CHECK(a2c_trainer_create(&three, cfg, e3) == A2C_OK);
+        CHECK(a2c_trainer_learn(three, 20000, NULL, NULL) == A2C_OK);
+        CHECK(memcmp(a2c_net_params(a2c_trainer_net(one)), a2c_net_params(a2c_trainer_net(three)),
+                     n * sizeof(float)) == 0);
+        a2c_trainer_destroy(three);
+        a2c_env_close(e3);
+        a2c_trainer_destroy(one), a2c_trainer_destroy(two);
+        a2c_env_close(e1), a2c_env_close(e2);
+        a2c_config_destroy(cfg);
+    }
+}
+
+/* One trainer update equals the public calls by hand on the same rollout:
+ * forward, loss_backward, clip_grad_norm and optimizer_step. */
+static void test_update_by_hand(void)
+{
+    for (int rms = 0; rms < 2; rms++) {
+        a2c_env *env;
+        CHECK(a2c_env_make(&env, "CartPole-v1", 8, NULL) == A2C_OK);
+        a2c_config *cfg = cartpole_config(4);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_USE_RMS_PROP, rms) == A2C_OK);
+        CHECK(a2c_config_set_double(cfg, A2C_PARAM_MAX_GRAD_NORM, 1e-3) == A2C_OK); /* clips */
+        CHECK(a2c_config_set_double(cfg, A2C_PARAM_ENT_COEF, 0.01) == A2C_OK);
+        CHECK(a2c_config_set_double(cfg, A2C_PARAM_LEARNING_RATE, 1e-3) == A2C_OK);
+        a2c_trainer *tr;
+        CHECK(a2c_trainer_create(&tr, cfg, env) == A2C_OK);
+        a2c_net *tnet = a2c_trainer_net(tr);
+        const size_t n = a2c_net_param_count(tnet);
+        float *before = malloc(n * sizeof *before), *after = malloc(n * sizeof *after);
+        memcpy(before, a2c_net_params(tnet), n * sizeof *before);
+        record r = {0};
+        CHECK(a2c_trainer_learn(tr, 40, on_update, &r) == A2C_OK); /* exactly one update */
+        CHECK_EQ_INT(r.calls, 1);
+        memcpy(after, a2c_net_params(tnet), n * sizeof *after);
+        const a2c_rollout *ro = tr->ro;
+        /* by hand, from the same starting parameters and the same rollout */
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_MAX_BATCH, 40) == A2C_OK);
+        a2c_net *net;
+        a2c_optimizer *opt;
+        CHECK(a2c_net_create(&net, cfg, 4, 2) == A2C_OK);
+        CHECK(a2c_optimizer_create(&opt, cfg, n) == A2C_OK);
+        CHECK(a2c_net_set_params(net, before, n) == A2C_OK);
+        float values[40];
+        CHECK(a2c_net_forward(net, ro->obs, 40, NULL, values) == A2C_OK);
+        CHECK(memcmp(values, ro->values, sizeof values) == 0); /* the cached forward */
+        double terms[A2C_LOSS_TERMS], norm;
+        CHECK(a2c_net_zero_grad(net) == A2C_OK);
+        CHECK(a2c_net_loss_backward(net, cfg, 40, ro->actions, ro->advantages, ro->returns, terms,
+                                    A2C_LOSS_TERMS) == A2C_OK);
+        CHECK(a2c_clip_grad_norm(a2c_net_grads(net), n, 1e-3, &norm) == A2C_OK);
+        CHECK(norm > 1e-2); /* clipping really happened */
+        CHECK_CLOSE(norm, r.last.grad_norm, 1e-6, 0);
+        CHECK(terms[A2C_LOSS_TOTAL] == r.last.total_loss);
+        CHECK(a2c_optimizer_step(opt, a2c_net_params(net), a2c_net_grads(net), n, 0.0) == A2C_OK);
+        /* the two norms add their squares in different orders, so the
+         * clip factors (and the steps) agree to float precision */
+        double worst = 0.0, step = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            const double d = fabs((double)after[k] - (double)a2c_net_params(net)[k]);
+            worst = d > worst ? d : worst;
+            step = fabs((double)after[k] - (double)before[k]) > step
+                       ? fabs((double)after[k] - (double)before[k])
+                       : step;
+        }
+        printf("update by hand (%s): largest step %.3g, largest difference %.3g\n",
+               rms ? "RMSprop" : "Adam", step, worst);
+        CHECK(step > 0.0 && worst <= 1e-6 * step);
+        free(before), free(after);
+        a2c_optimizer_destroy(opt);
+        a2c_net_destroy(net);
+        a2c_trainer_destroy(tr);
+        a2c_config_destroy(cfg);
+        a2c_env_close(env);
+    }
+}
+
 static void test_stop_and_resume_counting(void)
 {
     a2c_env *env;
@@ -412,6 +517,8 @@ int main(void)
     test_learns_cartpole();
     test_deterministic();
     test_same_on_every_kernel_table();
+    test_threads_change_nothing();
+    test_update_by_hand();
     test_stop_and_resume_counting();
     test_truncation_bootstrap();
     test_env_errors();

@@ -23,8 +23,10 @@
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
 #define IS_TERMINAL(fp) isatty(fileno(fp))
+#define ONLINE_CPUS() sysconf(_SC_NPROCESSORS_ONLN)
 #else
 #define IS_TERMINAL(fp) 0
+#define ONLINE_CPUS() 1L
 #endif
 
 /* rl-baselines3-zoo's A2C settings (hyperparams/a2c.yml) for the built-ins;
@@ -65,15 +67,64 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* A whole number: digits, optionally in exponent form ("5e5"); no sign,
+ * no spaces, no hex.  Plain digits are read exactly (seeds use all 64
+ * bits); exponent forms must be exact in a double. */
 static uint64_t parse_count(const char *flag, const char *text)
 {
+    const char *p = text;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') p++, digits++;
+    if (digits && *p == '\0') {
+        errno = 0;
+        const unsigned long long v = strtoull(text, NULL, 10);
+        if (errno) fail("%s is out of range: '%s'", flag, text);
+        return (uint64_t)v;
+    }
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') p++, digits++;
+    }
+    if (digits && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (*p == '+') p++;
+        if (!(*p >= '0' && *p <= '9')) digits = 0;
+        while (*p >= '0' && *p <= '9') p++;
+    }
     char *end;
-    errno = 0;
-    /* accept "5e5" and "500000" alike */
-    const double v = strtod(text, &end);
-    if (errno || *end || !(v >= 0) || v > 1e18 || v != floor(v))
+    const double v = digits && *p == '\0' ? strtod(text, &end) : -1.0;
+    if (!(v >= 0) || v > 9007199254740992.0 || v != floor(v))
         fail("%s expects a whole number, not '%s'", flag, text);
     return (uint64_t)v;
+}
+
+/* Prints a JSON string literal. */
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') printf("\\%c", *c);
+        else if (*c < 0x20) printf("\\u%04x", *c);
+        else putchar(*c);
+    }
+    putchar('"');
+}
+
+/* The reason a file could not be used, for a2c_*_load / save failures. */
+static const char *file_error(a2c_status rc, int saved_errno)
+{
+    return rc == A2C_E_IO && saved_errno ? strerror(saved_errno) : a2c_strerror(rc);
+}
+
+/* Fails early if `path` cannot be written, rather than after training. */
+static void check_writable(const char *flag, const char *path)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) fail("%s path too long", flag);
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp) fail("cannot write '%s': %s", path, strerror(errno));
+    fclose(fp);
+    remove(tmp);
 }
 
 static const char *known_envs(void)
@@ -119,6 +170,8 @@ static void usage(FILE *fp)
             "  --resume FILE            continue training from a checkpoint\n"
             "  --log FILE.csv           one row of statistics per update\n"
             "  --eval-episodes N        greedy evaluation episodes afterwards (100; 0 = none)\n"
+            "  --threads 1|2            threads for training (2 if the machine has 2 CPUs);\n"
+            "                           the results are the same either way\n"
             "  --json                   end stdout with one JSON object\n\n"
             "built-in environments: %s\n",
             known_envs());
@@ -134,7 +187,7 @@ typedef struct progress {
     int has_threshold;
     uint64_t solved_at; /* 0: not yet */
     double last_print;
-    uint64_t next_plain;
+    uint64_t next_plain, plain_step;
     a2c_train_stats last;
 } progress;
 
@@ -167,7 +220,7 @@ static int on_update(const a2c_train_stats *s, void *user)
                 s->steps_per_second, eta);
         fflush(stderr);
     } else if (s->timesteps >= p->next_plain) {
-        p->next_plain += p->total / 10 ? p->total / 10 : 1;
+        p->next_plain += p->plain_step ? p->plain_step : 1;
         fprintf(stderr, "timesteps %llu episodes %llu mean_return %.1f steps/s %.0f eta %.1fs\n",
                 (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
                 s->window_episodes ? s->mean_return : 0.0, s->steps_per_second, eta);
@@ -186,11 +239,12 @@ static int cmd_train(int argc, char **argv)
     const char *env_id = NULL, *save = NULL, *resume = NULL, *log_path = NULL;
     uint64_t timesteps = 0, seed = 0;
     uint32_t n_envs = 0, eval_episodes = 100;
-    int json = 0, have_timesteps = 0;
+    int json = 0, have_timesteps = 0, threads = ONLINE_CPUS() >= 2 ? 2 : 1;
     a2c_config *cfg;
     if (a2c_config_create(&cfg, NULL) != A2C_OK) fail("out of memory");
-    /* hyperparameter flags, applied after the zoo defaults */
-    const char *hyper[32][2];
+    /* hyperparameter flags, applied after the zoo defaults: SB3 name,
+     * value, and the flag as the user wrote it */
+    const char *hyper[32][3];
     size_t n_hyper = 0;
     for (int k = 2; k < argc; k++) {
         const char *flag = argv[k];
@@ -199,7 +253,7 @@ static int cmd_train(int argc, char **argv)
             continue;
         }
         if (strncmp(flag, "--", 2) != 0) fail("unexpected argument '%s' (see a2c --help)", flag);
-        if (k + 1 >= argc) fail("%s needs a value", flag);
+        if (k + 1 >= argc || strncmp(argv[k + 1], "--", 2) == 0) fail("%s needs a value", flag);
         const char *value = argv[++k];
         if (!strcmp(flag, "--env")) env_id = value;
         else if (!strcmp(flag, "--timesteps")) timesteps = parse_count(flag, value), have_timesteps = 1;
@@ -208,6 +262,10 @@ static int cmd_train(int argc, char **argv)
             const uint64_t n = parse_count(flag, value);
             if (n < 1 || n > 65536) fail("--n-envs must be between 1 and 65536");
             n_envs = (uint32_t)n;
+        } else if (!strcmp(flag, "--threads")) {
+            const uint64_t n = parse_count(flag, value);
+            if (n < 1 || n > 2) fail("--threads must be 1 or 2");
+            threads = (int)n;
         } else if (!strcmp(flag, "--save")) save = value;
         else if (!strcmp(flag, "--resume")) resume = value;
         else if (!strcmp(flag, "--log")) log_path = value;
@@ -230,7 +288,8 @@ static int cmd_train(int argc, char **argv)
             if (!name) fail("unknown option '%s' (see a2c --help)", flag);
             if (n_hyper == 32) fail("too many options");
             hyper[n_hyper][0] = name;
-            hyper[n_hyper++][1] = value;
+            hyper[n_hyper][1] = value;
+            hyper[n_hyper++][2] = flag;
         }
     }
     a2c_env *env = make_env(env_id, 1); /* checks the id before anything runs */
@@ -244,22 +303,30 @@ static int cmd_train(int argc, char **argv)
     for (size_t k = 0; k < n_hyper; k++) {
         const a2c_status rc = a2c_config_set_string(cfg, hyper[k][0], hyper[k][1]);
         if (rc != A2C_OK)
-            fail("invalid value '%s' for --%s: %s", hyper[k][1], hyper[k][0], a2c_strerror(rc));
+            fail("invalid value '%s' for %s: %s", hyper[k][1], hyper[k][2], a2c_strerror(rc));
     }
     if (a2c_config_set_int(cfg, A2C_PARAM_SEED, (int64_t)(seed & INT64_MAX)) != A2C_OK ||
-        a2c_config_set_int(cfg, A2C_PARAM_N_ENVS, n_envs) != A2C_OK)
-        fail("invalid seed or number of environments");
+        a2c_config_set_int(cfg, A2C_PARAM_N_ENVS, n_envs) != A2C_OK ||
+        a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) != A2C_OK)
+        fail("invalid seed, number of environments or threads");
 
     env = make_env(env_id, n_envs);
     a2c_trainer *tr = NULL;
     a2c_status rc = a2c_trainer_create(&tr, cfg, env);
     if (rc != A2C_OK) fail("cannot create the trainer: %s", a2c_strerror(rc));
+    errno = 0;
     if (resume && (rc = a2c_trainer_load(tr, resume)) != A2C_OK)
-        fail("cannot resume from '%s': %s", resume, a2c_strerror(rc));
+        fail("cannot resume from '%s': %s", resume,
+             rc == A2C_E_INVALID_ARG ? "its network or optimizer differs from these settings"
+                                     : file_error(rc, errno));
+    if (save) check_writable("--save", save);
 
     progress p = {0};
+    const uint64_t start_steps = a2c_trainer_timesteps(tr);
     p.total = timesteps;
-    p.next_plain = timesteps / 10;
+    p.last.mean_return = NAN; /* until an update reports */
+    p.next_plain = start_steps + (timesteps > start_steps ? (timesteps - start_steps) / 10 : 0);
+    p.plain_step = timesteps > start_steps ? (timesteps - start_steps) / 10 : 1;
     p.live = IS_TERMINAL(stderr);
     p.has_threshold = a2c_env_reward_threshold(env_id, &p.threshold) == A2C_OK;
     if (log_path) {
@@ -270,9 +337,9 @@ static int cmd_train(int argc, char **argv)
               "steps_per_second,elapsed_seconds\n",
               p.log);
     }
-    fprintf(stderr, "training A2C on %s: %llu timesteps, %u envs, seed %llu\n", env_id,
-            (unsigned long long)timesteps, n_envs, (unsigned long long)seed);
-    const uint64_t start_steps = a2c_trainer_timesteps(tr);
+    fprintf(stderr, "training A2C on %s: %llu timesteps, %u envs, seed %llu, %d thread%s\n",
+            env_id, (unsigned long long)timesteps, n_envs, (unsigned long long)seed, threads,
+            threads > 1 ? "s" : "");
     const double t0 = now();
     rc = a2c_trainer_learn(tr, timesteps, on_update, &p);
     const double wall = now() - t0;
@@ -281,8 +348,9 @@ static int cmd_train(int argc, char **argv)
     if (rc != A2C_OK) fail("training failed: %s", a2c_strerror(rc));
     const uint64_t done = a2c_trainer_timesteps(tr);
     const double sps = wall > 0.0 ? (double)(done - start_steps) / wall : 0.0;
+    errno = 0;
     if (save && (rc = a2c_trainer_save(tr, save)) != A2C_OK)
-        fail("cannot save '%s': %s", save, a2c_strerror(rc));
+        fail("cannot save '%s': %s", save, file_error(rc, errno));
 
     double eval_mean = NAN, eval_std = NAN;
     if (eval_episodes > 0) {
@@ -295,10 +363,11 @@ static int cmd_train(int argc, char **argv)
     }
 
     FILE *summary = json ? stderr : stdout;
-    fprintf(summary, "trained %llu timesteps in %.2f s (%.0f steps/s), %llu episodes, "
-                     "mean return of the last 100: %.1f\n",
-            (unsigned long long)done, wall, sps, (unsigned long long)p.last.episodes,
-            p.last.mean_return);
+    fprintf(summary, "trained %llu timesteps in %.2f s (%.0f steps/s), %llu episodes",
+            (unsigned long long)done, wall, sps, (unsigned long long)p.last.episodes);
+    if (isfinite(p.last.mean_return))
+        fprintf(summary, ", mean return of the last 100: %.1f", p.last.mean_return);
+    fputc('\n', summary);
     if (p.has_threshold) {
         if (p.solved_at)
             fprintf(summary, "first reached a 100-episode mean of %g at timestep %llu\n",
@@ -310,9 +379,11 @@ static int cmd_train(int argc, char **argv)
                 eval_mean, eval_std);
     if (save) fprintf(summary, "saved to %s\n", save);
     if (json) {
-        printf("{\"env\": \"%s\", \"seed\": %llu, \"timesteps\": %llu, \"wall_s\": %.3f, "
+        printf("{\"env\": ");
+        print_json_string(env_id);
+        printf(", \"seed\": %llu, \"timesteps\": %llu, \"wall_s\": %.3f, "
                "\"steps_per_s\": %.0f, \"episodes\": %llu, \"first_solved_timestep\": ",
-               env_id, (unsigned long long)seed, (unsigned long long)done, wall, sps,
+               (unsigned long long)seed, (unsigned long long)done, wall, sps,
                (unsigned long long)p.last.episodes);
         if (p.solved_at) printf("%llu", (unsigned long long)p.solved_at);
         else printf("null");
@@ -342,7 +413,8 @@ static int cmd_eval(int argc, char **argv)
         if (!strcmp(flag, "--json")) json = 1;
         else if (!strcmp(flag, "--stochastic")) deterministic = 0;
         else if (strncmp(flag, "--", 2) != 0) fail("unexpected argument '%s' (see a2c --help)", flag);
-        else if (k + 1 >= argc) fail("%s needs a value", flag);
+        else if (k + 1 >= argc || strncmp(argv[k + 1], "--", 2) == 0)
+            fail("%s needs a value", flag);
         else if (!strcmp(flag, "--model")) model = argv[++k];
         else if (!strcmp(flag, "--env")) env_id = argv[++k];
         else if (!strcmp(flag, "--seed")) seed = parse_count(flag, argv[++k]);
@@ -352,9 +424,9 @@ static int cmd_eval(int argc, char **argv)
     if (!model) fail("--model is required");
     if (episodes < 1 || episodes > 1000000) fail("--episodes must be between 1 and 1000000");
     a2c_net *net = NULL;
+    errno = 0;
     a2c_status rc = a2c_net_load(&net, model, NULL);
-    if (rc == A2C_E_IO) fail("cannot read model '%s': %s", model, strerror(errno));
-    if (rc != A2C_OK) fail("cannot load model '%s': %s", model, a2c_strerror(rc));
+    if (rc != A2C_OK) fail("cannot load model '%s': %s", model, file_error(rc, errno));
     a2c_env *env = make_env(env_id, 1);
     if (env->obs_dim != a2c_net_obs_dim(net) || env->action_dim != a2c_net_n_actions(net))
         fail("model '%s' has %zu inputs and %zu actions; %s has %u and %u", model,
@@ -366,12 +438,11 @@ static int cmd_eval(int argc, char **argv)
     fprintf(summary, "%s on %s, %llu %s episodes: %.1f +/- %.1f\n", model, env_id,
             (unsigned long long)episodes, deterministic ? "greedy" : "sampled", mean, std);
     if (json) {
-        printf("{\"env\": \"%s\", \"model\": \"", env_id);
-        for (const char *c = model; *c; c++) {
-            if (*c == '"' || *c == '\\') putchar('\\');
-            if ((unsigned char)*c >= 0x20) putchar(*c);
-        }
-        printf("\", \"seed\": %llu, \"deterministic\": %s, \"eval_mean\": ",
+        printf("{\"env\": ");
+        print_json_string(env_id);
+        printf(", \"model\": ");
+        print_json_string(model);
+        printf(", \"seed\": %llu, \"deterministic\": %s, \"eval_mean\": ",
                (unsigned long long)seed, deterministic ? "true" : "false");
         print_json_number(mean, 6);
         printf(", \"eval_std\": ");

@@ -146,7 +146,8 @@ typedef enum a2c_param {
     A2C_PARAM_VALUE_LOSS = 119,          /* int a2c_value_loss, MSE */
     A2C_PARAM_HUBER_DELTA = 120,         /* double, 1.0 */
     A2C_PARAM_SHARED_TRUNK = 121,        /* int 0/1, 0: one trunk for both heads */
-    A2C_PARAM_MAX_BATCH = 122            /* int, 0 = n_steps * n_envs */
+    A2C_PARAM_MAX_BATCH = 122,           /* int, 0 = n_steps * n_envs */
+    A2C_PARAM_N_THREADS = 123            /* int 1..2, 1: threads a2c_trainer_learn uses */
 } a2c_param;
 
 /* Values of A2C_PARAM_ACTIVATION_FN. */

@@ -1,0 +1,398 @@
+#!/bin/sh
+# Runs the command-line tool as a user would and checks what it prints.
+#
+#   sh tests/test_cli.sh build/bin/a2c
+#
+# Covers --help/--version, the error path (one "a2c: " line on stderr,
+# nothing on stdout, a nonzero status), train --json and its determinism,
+# the plain progress lines when stderr is not a terminal, --save and eval,
+# --log, --resume and the SB3-style hyperparameter flags.  The training runs
+# are short (at most 20000 CartPole steps each), so the whole script takes
+# about a second.  Stops at the first failing check, naming it; prints
+# "cli: N checks passed" on success.
+set -eu
+
+a2c=${1:?usage: sh tests/test_cli.sh PATH/TO/a2c}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+
+checks=0
+current=""
+CR=$(printf '\r')
+ESC=$(printf '\033')
+ENV=CartPole-v1
+
+# Starts a named check; fail() names it.
+check() {
+    current=$1
+    checks=$((checks + 1))
+}
+
+fail() {
+    echo "cli: FAIL [$current]: $*" >&2
+    exit 1
+}
+
+# Shows what the last run printed, to diagnose a failure.
+show() {
+    {
+        echo "--- command: a2c $last_args (exit status $status)"
+        echo "--- stdout:"
+        cat "$tmp/out"
+        echo "--- stderr:"
+        cat "$tmp/err"
+        echo "---"
+    } >&2
+}
+
+# Runs the tool with the given arguments; stdout in $tmp/out, stderr in
+# $tmp/err, exit status in $status.
+run() {
+    last_args=$*
+    status=0
+    "$a2c" "$@" <"/dev/null" >"$tmp/out" 2>"$tmp/err" || status=$?
+}
+
+# Runs the tool and fails the current check unless it exits 0.
+run_ok() {
+    run "$@"
+    if [ "$status" -ne 0 ]; then
+        show
+        fail "exit status $status, expected 0"
+    fi
+}
+
+# Number of lines of a file, counting an unterminated last line.
+lines() {
+    awk 'END { print NR }' "$1"
+}
+
+# The error contract: a nonzero exit status that is not a signal, nothing on
+# stdout, exactly one line on stderr, starting with "a2c: ".
+expect_error() {
+    check "error: $1"
+    shift
+    run "$@"
+    if [ "$status" -eq 0 ] || [ "$status" -gt 125 ]; then
+        show
+        fail "exit status $status, expected a failure status (1..125)"
+    fi
+    if [ -s "$tmp/out" ]; then
+        show
+        fail "stdout is not empty"
+    fi
+    if [ "$(lines "$tmp/err")" -ne 1 ]; then
+        show
+        fail "stderr has $(lines "$tmp/err") lines, expected exactly 1"
+    fi
+    if ! grep -q '^a2c: .' "$tmp/err"; then
+        show
+        fail "the stderr line does not start with 'a2c: '"
+    fi
+}
+
+# A failure found only after training (so progress lines come first): a
+# nonzero status that is not a signal, nothing on stdout, and stderr ending
+# with its only "a2c: " line.
+expect_late_error() {
+    check "error: $1"
+    shift
+    run "$@"
+    if [ "$status" -eq 0 ] || [ "$status" -gt 125 ]; then
+        show
+        fail "exit status $status, expected a failure status (1..125)"
+    fi
+    if [ -s "$tmp/out" ]; then
+        show
+        fail "stdout is not empty"
+    fi
+    if ! tail -n 1 "$tmp/err" | grep -q "^a2c: ." ||
+        [ "$(grep -c "^a2c: " "$tmp/err")" -ne 1 ]; then
+        show
+        fail "stderr does not end with its only line starting with 'a2c: '"
+    fi
+}
+
+# The last line of stdout, which --json makes a JSON object.
+json_line() {
+    tail -n 1 "$tmp/out"
+}
+
+# json_value KEY LINE: the raw value of a top-level key of a flat JSON line
+# (strings keep their quotes); empty if the key is absent.
+json_value() {
+    printf '%s\n' "$2" | sed -n "s/.*\"$1\": *\([^,}]*\).*/\1/p" | sed 's/ *$//'
+}
+
+require_json_object() {
+    case $1 in
+        "{"*"}") ;;
+        *) show; fail "the last line of stdout is not a JSON object: $1" ;;
+    esac
+    if printf '%s\n' "$1" | grep -q '}[[:space:]]*,*[[:space:]]*{'; then
+        show
+        fail "the last line of stdout holds more than one JSON object: $1"
+    fi
+}
+
+require_keys() {
+    line=$1
+    shift
+    for key in "$@"; do
+        printf '%s\n' "$line" | grep -q "\"$key\": *[^ ,}]" ||
+            fail "key \"$key\" missing from the JSON line: $line"
+    done
+}
+
+is_number() {
+    printf '%s\n' "$1" | grep -Eq '^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$'
+}
+
+is_count() {
+    printf '%s\n' "$1" | grep -Eq '^[0-9]+$'
+}
+
+# The JSON line with the run-time measurements taken out, for comparisons.
+strip_timing() {
+    printf '%s\n' "$1" | sed -e 's/"wall_s": *[^,}]*,* *//' -e 's/"steps_per_s": *[^,}]*,* *//'
+}
+
+[ -x "$a2c" ] || { echo "cli: FAIL: $a2c is missing or not executable (run make first)" >&2; exit 1; }
+
+# ---- 1. --help, --version, no arguments ----
+
+check "--help exits 0 and mentions train and eval"
+run_ok --help
+grep -q 'train' "$tmp/out" || { show; fail "--help does not mention 'train' on stdout"; }
+grep -q 'eval' "$tmp/out" || { show; fail "--help does not mention 'eval' on stdout"; }
+
+check "--version prints the version"
+run_ok --version
+want=""
+header=$here/../include/a2c/a2c.h
+if [ -r "$header" ]; then
+    want=$(awk '/^#define A2C_VERSION_(MAJOR|MINOR|PATCH) / { v = v (v == "" ? "" : ".") $3 }
+                END { print v }' "$header")
+fi
+[ "$(lines "$tmp/out")" -eq 1 ] || { show; fail "--version printed $(lines "$tmp/out") lines, expected 1"; }
+if [ -n "$want" ]; then
+    case $(cat "$tmp/out") in
+        "a2c "*" $want") ;;
+        *) show; fail "--version does not end with version $want (from $header)" ;;
+    esac
+else
+    grep -Eq '^a2c .*[0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" || { show; fail "--version prints no x.y.z version"; }
+fi
+
+check "no arguments exits nonzero with a message on stderr"
+run
+if [ "$status" -eq 0 ] || [ "$status" -gt 125 ]; then show; fail "exit status $status, expected 1..125"; fi
+[ -s "$tmp/err" ] || { show; fail "nothing on stderr"; }
+
+# ---- 2. errors ----
+
+printf 'this is not an a2c model\n\000\001\002\377\376garbage garbage garbage\n' >"$tmp/garbage.a2c"
+: >"$tmp/empty.a2c"
+
+expect_error "bad flag" train --env "$ENV" --bogus 1
+expect_error "unknown env" train --env NoSuchEnv-v0
+expect_error "missing --env" train --timesteps 100
+expect_error "flag without its value (train)" train --env "$ENV" --seed
+expect_error "flag without its value (eval)" eval --env "$ENV" --model
+expect_error "bad value --gamma 2" train --env "$ENV" --gamma 2
+expect_error "bad value --n-envs 0" train --env "$ENV" --n-envs 0
+expect_error "bad value --timesteps abc" train --env "$ENV" --timesteps abc
+expect_error "bad value --activation sigmoid" train --env "$ENV" --activation sigmoid
+expect_error "bad value --learning-rate foo" train --env "$ENV" --learning-rate foo
+expect_error "bad value --episodes 0 (eval)" eval --model "$tmp/garbage.a2c" --env "$ENV" --episodes 0
+expect_error "unknown command" frobnicate --env "$ENV"
+expect_error "eval: missing model file" eval --model "$tmp/no-such-model.a2c" --env "$ENV"
+expect_error "eval: garbage model file" eval --model "$tmp/garbage.a2c" --env "$ENV"
+expect_error "eval: empty model file" eval --model "$tmp/empty.a2c" --env "$ENV"
+expect_error "eval: missing --model" eval --env "$ENV"
+expect_error "unwritable --log" train --env "$ENV" --timesteps 400 --log "$tmp/no/such/dir/log.csv"
+expect_late_error "unwritable --save (after training)" train --env "$ENV" --timesteps 400 \
+    --eval-episodes 0 --save "$tmp/no/such/dir/model.a2c"
+expect_error "--resume from a missing file" train --env "$ENV" --timesteps 400 \
+    --resume "$tmp/no-such-checkpoint.a2c"
+
+# ---- 3. train --json ----
+
+train3="train --env $ENV --timesteps 20000 --seed 3 --eval-episodes 5 --json"
+
+check "train --json exits 0"
+# shellcheck disable=SC2086
+run_ok $train3
+cp "$tmp/err" "$tmp/progress.txt"
+json3=$(json_line)
+
+check "train --json: stdout is exactly one line"
+[ "$(lines "$tmp/out")" -eq 1 ] || { show; fail "stdout has $(lines "$tmp/out") lines, expected 1"; }
+
+check "train --json: the last line is one JSON object"
+require_json_object "$json3"
+
+check "train --json: all keys present"
+require_keys "$json3" env seed timesteps wall_s steps_per_s first_solved_timestep \
+    eval_mean eval_std eval_episodes
+
+check "train --json: values"
+[ "$(json_value env "$json3")" = "\"$ENV\"" ] || fail "\"env\" is not \"$ENV\": $json3"
+[ "$(json_value seed "$json3")" = 3 ] || fail "\"seed\" is not 3: $json3"
+[ "$(json_value eval_episodes "$json3")" = 5 ] || fail "\"eval_episodes\" is not 5: $json3"
+ts=$(json_value timesteps "$json3")
+is_count "$ts" || fail "\"timesteps\" is not a count: $json3"
+[ "$ts" -ge 20000 ] || fail "\"timesteps\" is $ts, expected at least 20000: $json3"
+for key in wall_s steps_per_s eval_mean eval_std; do
+    is_number "$(json_value "$key" "$json3")" || fail "\"$key\" is not a number: $json3"
+done
+fst=$(json_value first_solved_timestep "$json3")
+[ "$fst" = null ] || is_count "$fst" || fail "\"first_solved_timestep\" is neither null nor a count: $json3"
+
+# ---- 4. determinism ----
+
+check "determinism: the timing fields can be removed"
+a=$(strip_timing "$json3")
+case $a in
+    *wall_s* | *steps_per_s*) fail "sed left a timing field in: $a" ;;
+esac
+
+check "determinism: the same command twice gives the same JSON"
+# shellcheck disable=SC2086
+run_ok $train3
+b=$(strip_timing "$(json_line)")
+[ "$a" = "$b" ] || fail "the two runs differ:
+  $a
+  $b"
+
+check "determinism: --threads 1 gives the same JSON"
+# shellcheck disable=SC2086
+run_ok $train3 --threads 1
+b=$(strip_timing "$(json_line)")
+[ "$a" = "$b" ] || fail "--threads 1 differs:
+  $a
+  $b"
+
+check "determinism: another --seed gives a different result"
+run_ok train --env "$ENV" --timesteps 20000 --seed 4 --eval-episodes 5 --json
+c=$(strip_timing "$(json_line)")
+[ "$(json_value seed "$c")" = 4 ] || fail "\"seed\" is not 4: $c"
+# compare without the seed itself, so the results proper must differ
+a_noseed=$(printf '%s\n' "$a" | sed 's/"seed": *[^,}]*//')
+c_noseed=$(printf '%s\n' "$c" | sed 's/"seed": *[^,}]*//')
+[ "$a_noseed" != "$c_noseed" ] || fail "seeds 3 and 4 give the same results: $c"
+
+# ---- 5. progress lines when stderr is not a terminal ----
+
+check "progress: periodic plain lines on stderr"
+n=$(grep -c 'timesteps[ :=]*[0-9]' "$tmp/progress.txt" || true)
+[ "$n" -ge 3 ] || { cat "$tmp/progress.txt" >&2; fail "$n periodic 'timesteps N' lines on stderr, expected at least 3"; }
+# their step counts increase
+sed -n 's/.*timesteps[ :=]*\([0-9][0-9]*\).*/\1/p' "$tmp/progress.txt" |
+    awk 'NR > 1 && $1 <= prev { bad = 1 } { prev = $1 } END { exit bad }' ||
+    { cat "$tmp/progress.txt" >&2; fail "the progress lines' step counts do not increase"; }
+
+check "progress: no carriage returns or escape sequences"
+if grep -q "$CR" "$tmp/progress.txt"; then fail "stderr holds a carriage return"; fi
+if grep -q "$ESC" "$tmp/progress.txt"; then fail "stderr holds an escape character"; fi
+
+# ---- 6. --save and eval ----
+
+model=$tmp/model.a2c
+check "train --save writes a file"
+run_ok train --env "$ENV" --timesteps 20000 --seed 3 --eval-episodes 0 --save "$model" \
+    --log "$tmp/log.csv"
+[ -s "$model" ] || { show; fail "no model written to $model"; }
+
+check "eval --json exits 0 with one JSON line"
+run_ok eval --model "$model" --env "$ENV" --episodes 3 --json
+[ "$(lines "$tmp/out")" -eq 1 ] || { show; fail "stdout has $(lines "$tmp/out") lines, expected 1"; }
+je=$(json_line)
+require_json_object "$je"
+
+check "eval --json: values"
+require_keys "$je" eval_mean eval_episodes
+is_number "$(json_value eval_mean "$je")" || fail "\"eval_mean\" is not a number: $je"
+[ "$(json_value eval_episodes "$je")" = 3 ] || fail "\"eval_episodes\" is not 3: $je"
+
+check "eval without --json prints one human line"
+run_ok eval --model "$model" --env "$ENV" --episodes 3
+[ "$(lines "$tmp/out")" -eq 1 ] || { show; fail "stdout has $(lines "$tmp/out") lines, expected 1"; }
+case $(cat "$tmp/out") in
+    "{"*) show; fail "stdout is JSON without --json" ;;
+    *[0-9]*) ;;
+    *) show; fail "stdout holds no number" ;;
+esac
+
+# damaged copies of a real checkpoint
+size=$(wc -c <"$model")
+dd if="$model" of="$tmp/truncated.a2c" bs=$((size / 2)) count=1 2>/dev/null
+cp "$model" "$tmp/flipped.a2c"
+printf 'Z' | dd of="$tmp/flipped.a2c" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+if cmp -s "$model" "$tmp/flipped.a2c"; then
+    printf 'Y' | dd of="$tmp/flipped.a2c" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+fi
+expect_error "eval: truncated model file" eval --model "$tmp/truncated.a2c" --env "$ENV"
+expect_error "eval: model file with a changed byte" eval --model "$tmp/flipped.a2c" --env "$ENV"
+expect_error "--resume from a truncated checkpoint" train --env "$ENV" --timesteps 400 \
+    --resume "$tmp/truncated.a2c"
+
+# ---- 7. --log ----
+
+check "--log: header"
+log=$tmp/log.csv
+[ -s "$log" ] || fail "no log written to $log"
+header=$(head -n 1 "$log")
+for col in timesteps mean_return; do
+    printf '%s\n' "$header" | tr ',' '\n' | grep -qx "$col" || fail "no '$col' column in the header: $header"
+done
+
+check "--log: 500 data rows of the header's width"
+rows=$(awk 'NR > 1' "$log" | wc -l | tr -d ' ')
+[ "$rows" -eq 500 ] || fail "$rows data rows, expected 500 (20000 steps / (8 envs x 5 steps))"
+awk -F, 'NR == 1 { w = NF } NF != w { print "line " NR " has " NF " fields, the header " w; bad = 1 }
+         END { exit bad }' "$log" >&2 || fail "ragged CSV rows"
+
+check "--log: the last row is at timestep 20000"
+last=$(tail -n 1 "$log" | cut -d, -f1)
+[ "$last" = 20000 ] || fail "the last row's first field is '$last', expected 20000"
+
+# ---- 8. --resume ----
+
+ckpt=$tmp/ckpt.a2c
+check "--resume: the first part trains and saves"
+run_ok train --env "$ENV" --timesteps 8000 --seed 3 --eval-episodes 0 --save "$ckpt"
+[ -s "$ckpt" ] || { show; fail "no checkpoint written to $ckpt"; }
+
+check "--resume: continues to 16000 timesteps"
+run_ok train --env "$ENV" --resume "$ckpt" --timesteps 16000 --seed 3 --eval-episodes 2 \
+    --json --log "$tmp/resume.csv"
+jr=$(json_line)
+require_json_object "$jr"
+[ "$(json_value timesteps "$jr")" = 16000 ] || fail "\"timesteps\" is not 16000: $jr"
+
+check "--resume: the count continues from the checkpoint"
+first=$(sed -n '2p' "$tmp/resume.csv" | cut -d, -f1)
+is_count "$first" || fail "no data row in the resumed run's log"
+if [ "$first" -le 8000 ] || [ "$first" -gt 8040 ]; then
+    fail "the resumed run's first update is at timestep $first, expected 8040"
+fi
+rows=$(awk 'NR > 1' "$tmp/resume.csv" | wc -l | tr -d ' ')
+[ "$rows" -eq 200 ] || fail "the resumed run made $rows updates, expected 200 (8000 steps / 40)"
+
+# ---- 9. SB3-style hyperparameter flags ----
+
+check "hyperparameter flags with SB3 value syntax"
+run_ok train --env "$ENV" --timesteps 20000 --eval-episodes 1 --learning-rate lin_7e-4 \
+    --net-arch 32,32 --activation relu --normalize-advantage 1 --use-rms-prop 0 --json
+require_json_object "$(json_line)"
+
+check "--net-arch dict(pi=[..],vf=[..])"
+run_ok train --env "$ENV" --timesteps 2000 --eval-episodes 1 --net-arch 'dict(pi=[32],vf=[16,16])' \
+    --gamma 0.98 --gae-lambda 0.9 --ent-coef 0.01 --vf-coef 0.4 --max-grad-norm 0.7 \
+    --rms-prop-eps 1e-4 --n-steps 8 --n-envs 4 --learning-rate 1e-3 --json
+require_json_object "$(json_line)"
+
+echo "cli: $checks checks passed"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Runs the example programs as a user would and checks what they print.
+#
+#   sh tests/test_examples.sh build/examples
+#
+# custom_env is run twice: briefly, to see every step (train, evaluate, save,
+# reload, play) complete; then with its default budget, to see it learn
+# (greedy score well above the random policy's).  Both runs take well under
+# a second.  Exits nonzero on the first failure.
+set -eu
+
+dir=${1:?usage: sh tests/test_examples.sh BUILD_DIR/examples}
+exe=$dir/custom_env
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+    echo "examples: FAIL: $*" >&2
+    exit 1
+}
+
+# Runs the example with the given arguments into $tmp/out; fails with the
+# output shown if its exit status is not the expected one.
+run() {
+    want=$1
+    shift
+    got=0
+    "$exe" "$@" >"$tmp/out" 2>&1 || got=$?
+    if [ "$got" -ne "$want" ]; then
+        cat "$tmp/out" >&2
+        fail "custom_env $* exited with $got, expected $want"
+    fi
+}
+
+[ -x "$exe" ] || fail "$exe is missing (run make first)"
+
+# 1. A short run: every step completes and the model file is written.
+run 0 --timesteps 2000 --model "$tmp/short.a2c" --quiet
+[ -s "$tmp/short.a2c" ] || fail "no model written to $tmp/short.a2c"
+for line in '^evaluation over [0-9]* episodes: greedy [-+][0-9.]* ' \
+    '^trained: -*[0-9.]* random: -*[0-9.]*$' '^saved to ' '^reloaded ' '^played: '; do
+    grep -q "$line" "$tmp/out" || fail "short run: no line matching '$line'"
+done
+
+# 2. Failures are reported and give a nonzero exit status.
+run 2 --timesteps
+run 2 --no-such-option
+run 1 --timesteps 100 --model "$tmp/no/such/dir/x.a2c" --quiet
+grep -q 'cannot save' "$tmp/out" || fail "an unwritable model path was not reported"
+
+# 3. The default budget learns the game; not --quiet, so the progress lines
+#    and the rendering run too.
+run 0 --model "$tmp/full.a2c"
+scores=$(sed -n 's/^trained: \(-*[0-9.]*\) random: \(-*[0-9.]*\)$/\1 \2/p' "$tmp/out")
+[ -n "$scores" ] || fail "no 'trained: X random: Y' line"
+trained=${scores% *}
+random=${scores#* }
+# A uniformly random paddle scores about -0.72 and a perfect one +1.
+awk -v t="$trained" -v r="$random" 'BEGIN { exit !(t - r >= 1.0) }' ||
+    fail "did not learn: greedy $trained vs random $random"
+grep -q '^  timesteps ' "$tmp/out" || fail "no progress lines"
+grep -q '^played: caught' "$tmp/out" || fail "the reloaded agent missed the ball"
+
+echo "examples: custom_env trained ($trained vs random $random), saved, reloaded and played"
