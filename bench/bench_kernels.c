@@ -8,18 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "timing.h"
 
 #define TIME(label, reps, stmt)                                                  \
     do {                                                                         \
@@ -29,7 +18,7 @@ static int cmp(const void *a, const void *b)
             for (long it_ = 0; it_ < (reps); it_++) { stmt; }                          \
             t[r] = (now() - s) / (double)(reps);                                 \
         }                                                                        \
-        qsort(t, 9, sizeof t[0], cmp);                                           \
+        qsort(t, 9, sizeof t[0], cmp_double);                                           \
         printf("%-34s %9.1f ns\n", label, t[4] * 1e9);                           \
     } while (0)
 

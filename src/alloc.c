@@ -29,17 +29,18 @@ static void default_free(void *ctx, void *ptr, size_t size)
     free((unsigned char *)ptr - offset);
 }
 
-void a2c__default_allocator(a2c_allocator *out)
+a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out)
 {
-    out->version = A2C_ALLOCATOR_V1;
-    out->alloc = default_alloc;
-    out->free = default_free;
-    out->ctx = NULL;
-}
-
-a2c_status a2c__check_allocator(const a2c_allocator *a)
-{
-    if (a->version != A2C_ALLOCATOR_V1 || !a->alloc || !a->free) return A2C_E_INVALID_ARG;
+    if (!hooks) {
+        out->version = A2C_ALLOCATOR_V1;
+        out->alloc = default_alloc;
+        out->free = default_free;
+        out->ctx = NULL;
+        return A2C_OK;
+    }
+    if (hooks->version != A2C_ALLOCATOR_V1 || !hooks->alloc || !hooks->free)
+        return A2C_E_INVALID_ARG;
+    *out = *hooks;
     return A2C_OK;
 }
 

@@ -457,7 +457,8 @@ A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size
 {
     if (!out) return A2C_E_INVALID_ARG;
     *out = NULL;
-    if (alloc && a2c__check_allocator(alloc) != A2C_OK) return A2C_E_INVALID_ARG;
+    a2c_allocator a;
+    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
     return load_net(out, buf, size, alloc);
 }
 
@@ -465,10 +466,8 @@ A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_alloc
 {
     if (!out) return A2C_E_INVALID_ARG;
     *out = NULL;
-    if (!path || (alloc && a2c__check_allocator(alloc) != A2C_OK)) return A2C_E_INVALID_ARG;
     a2c_allocator a;
-    if (alloc) a = *alloc;
-    else a2c__default_allocator(&a);
+    if (!path || a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
     unsigned char *buf;
     size_t size;
     a2c_status rc = read_file(path, &a, &buf, &size);

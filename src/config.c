@@ -74,12 +74,7 @@ A2C_API a2c_status a2c_config_create(a2c_config **out, const a2c_allocator *allo
     if (!out) return A2C_E_INVALID_ARG;
     *out = NULL;
     a2c_allocator a;
-    if (alloc) {
-        if (a2c__check_allocator(alloc) != A2C_OK) return A2C_E_INVALID_ARG;
-        a = *alloc;
-    } else {
-        a2c__default_allocator(&a);
-    }
+    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
     a2c_config *cfg = a2c__alloc(&a, sizeof *cfg);
     if (!cfg) return A2C_E_NOMEM;
     cfg->alloc = a;

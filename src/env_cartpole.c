@@ -161,12 +161,7 @@ a2c_status a2c__cartpole_make(a2c_env **out, uint32_t num_envs, const a2c_alloca
     *out = NULL;
     if (num_envs == 0 || num_envs > CP_MAX_ENVS) return A2C_E_INVALID_ARG;
     a2c_allocator a;
-    if (alloc) {
-        if (a2c__check_allocator(alloc) != A2C_OK) return A2C_E_INVALID_ARG;
-        a = *alloc;
-    } else {
-        a2c__default_allocator(&a);
-    }
+    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
     const size_t size = sizeof(cartpole) + (size_t)num_envs * sizeof(cp_sub);
     cartpole *cp = a2c__alloc(&a, size); /* zeroed: no sub-env started yet */
     if (!cp) return A2C_E_NOMEM;

@@ -23,10 +23,9 @@
  * for any SIMD load. */
 #define A2C_ALIGN 64
 
-/* The default allocator (aligned malloc/free), for a NULL hook. */
-void a2c__default_allocator(a2c_allocator *out);
-/* Checks a host allocator before it is copied. */
-a2c_status a2c__check_allocator(const a2c_allocator *a);
+/* The allocator to copy for `hooks`: the default (aligned malloc/free)
+ * for NULL, else the host's after checking it (A2C_E_INVALID_ARG). */
+a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out);
 /* A zeroed, A2C_ALIGN-aligned block, or NULL. */
 void *a2c__alloc(const a2c_allocator *a, size_t size);
 void a2c__free(const a2c_allocator *a, void *ptr, size_t size);

@@ -105,24 +105,31 @@ static void gemm(size_t m, size_t n, size_t K, const float *a, size_t ars, size_
 
 /* ---- activations ---- */
 
-/* tanh as x P(x^2) / Q(x^2); see activation.c for where it comes from. */
+/* tanh as x P(x^2) / Q(x^2) (see activation.c for where it comes from),
+ * for float or vector operands alike: `zero` is 0 of the type. */
+#define TANH_PQ(s, zero, p, q)            \
+    do {                                  \
+        p = (zero) + -8.228681137e-14f;   \
+        p = p * (s) + 5.177781467e-11f;   \
+        p = p * (s) + -2.001935151e-08f;  \
+        p = p * (s) + 1.110398262e-05f;   \
+        p = p * (s) + 3.099167487e-03f;   \
+        p = p * (s) + 1.307972968e-01f;   \
+        p = p * (s) + 1.0f;               \
+        q = (zero) + 2.539158741e-04f;    \
+        q = q * (s) + 2.447612770e-02f;   \
+        q = q * (s) + 4.641305506e-01f;   \
+        q = q * (s) + 1.0f;               \
+    } while (0)
+
 static inline float tanh_rational(float x)
 {
     const float clamp = 9.1f;
     x = x > clamp ? clamp : x;
     x = x < -clamp ? -clamp : x;
     const float s = x * x;
-    float p = -8.228681137e-14f;
-    p = p * s + 5.177781467e-11f;
-    p = p * s + -2.001935151e-08f;
-    p = p * s + 1.110398262e-05f;
-    p = p * s + 3.099167487e-03f;
-    p = p * s + 1.307972968e-01f;
-    p = p * s + 1.0f;
-    float q = 2.539158741e-04f;
-    q = q * s + 2.447612770e-02f;
-    q = q * s + 4.641305506e-01f;
-    q = q * s + 1.0f;
+    float p, q;
+    TANH_PQ(s, 0.0f, p, q);
     float y = x * p / q;
     y = y > 1.0f ? 1.0f : y; /* rounding can overshoot 1 by an ulp */
     y = y < -1.0f ? -1.0f : y;
@@ -150,17 +157,8 @@ static void tanh_forward(float *h, size_t n)
         memcpy(&x, h + k, sizeof x);
         x = VMAX(-clamp, VMIN(clamp, x));
         const vec s = x * x;
-        vec p = (vec){0} + -8.228681137e-14f;
-        p = p * s + 5.177781467e-11f;
-        p = p * s + -2.001935151e-08f;
-        p = p * s + 1.110398262e-05f;
-        p = p * s + 3.099167487e-03f;
-        p = p * s + 1.307972968e-01f;
-        p = p * s + 1.0f;
-        vec q = (vec){0} + 2.539158741e-04f;
-        q = q * s + 2.447612770e-02f;
-        q = q * s + 4.641305506e-01f;
-        q = q * s + 1.0f;
+        vec p, q;
+        TANH_PQ(s, (vec){0}, p, q);
         vec y = x * p / q;
         y = VMAX(-one, VMIN(one, y));
         memcpy(h + k, &y, sizeof y);

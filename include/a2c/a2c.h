@@ -570,6 +570,15 @@ A2C_API size_t a2c_rollout_size(const a2c_rollout *ro);
  * clip to max_grad_norm, optimizer.  After every update a callback gets the
  * statistics below and may stop training.  Nothing is allocated per step
  * or per update.
+ *
+ * With A2C_PARAM_N_THREADS = 2 (and separate trunks), a helper thread does
+ * the actor's half of every pass while the calling thread does the
+ * critic's: the same operations either way, so the same results, bit for
+ * bit.  The helper lives only during a2c_trainer_learn; the trainer times
+ * both ways of working now and then and keeps the faster, so a busy
+ * machine falls back to one thread.  Environment and training callbacks
+ * always run on the calling thread.  Platforms without C11 threads
+ * (__STDC_NO_THREADS__) use one thread.
  */
 
 typedef struct a2c_trainer a2c_trainer;
