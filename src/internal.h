@@ -254,8 +254,7 @@ void a2c__net_backward_shared(a2c_net *net, size_t batch);
 a2c_status a2c__net_loss(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                          const int32_t *actions, const float *advantages, const float *returns,
                          double *terms);
-/* Pointers to cached outputs of row `row`. */
-const float *a2c__net_logits(const a2c_net *net, size_t row);
+/* Pointer to the cached value of row `row`. */
 const float *a2c__net_values(const a2c_net *net, size_t row);
 
 /* ---- optimizer (optimizer.c) ---- */

@@ -308,11 +308,6 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
     return A2C_OK;
 }
 
-const float *a2c__net_logits(const a2c_net *net, size_t row)
-{
-    return net->head_pi.h + row * net->n_actions;
-}
-
 const float *a2c__net_values(const a2c_net *net, size_t row)
 {
     return net->head_vf.h + row;

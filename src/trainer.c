@@ -474,14 +474,14 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
     a2c_status rc = A2C_OK;
     /* the updates keep the gradient zero; a host may have used it between calls */
     memset(tr->net->grads, 0, tr->net->n_params * sizeof(float));
-    tr->use_helper = tr->threads > 1 && !tr->net->shared && a2c__worker_start(&tr->worker);
-    const int have_helper = tr->use_helper;
+    const int have_helper =
+        tr->threads > 1 && !tr->net->shared && a2c__worker_start(&tr->worker);
+    tr->use_helper = tr->pin_mode == 1 && have_helper; /* else warm up alone */
+    memset(&tr->chooser, 0, sizeof tr->chooser);
+    tr->chooser.left = WARMUP;
     if (tr->need_reset) A2C_TRY(reset_all(tr));
     const double start = now_seconds();
     const uint64_t start_steps = tr->timesteps;
-    memset(&tr->chooser, 0, sizeof tr->chooser);
-    tr->chooser.left = WARMUP;
-    tr->use_helper = tr->pin_mode == 1 && have_helper; /* else warm up alone */
     while (tr->timesteps < total_timesteps) {
         if (have_helper && tr->pin_mode < 0) choose_mode(tr);
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t));

@@ -649,33 +649,50 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr);
  * least that large.
  */
 
-/* Size of a2c_net_save_to_buffer's output.  Since 0.1. */
+/* Writes the exact size of the net checkpoint a2c_net_save_to_buffer would
+ * write to *size.  Returns A2C_OK or A2C_E_INVALID_ARG (NULL).  Never
+ * allocates.  Since 0.1. */
 A2C_API a2c_status a2c_net_save_size(const a2c_net *net, size_t *size);
-/* Writes a net checkpoint into `buf` (capacity `cap`; A2C_E_INVALID_ARG if
- * too small); *written (may be NULL) receives its size.  Since 0.1. */
+/* Writes a net checkpoint into `buf` (capacity `cap`); *written (may be
+ * NULL) receives its size.  Returns A2C_OK or A2C_E_INVALID_ARG (NULL, or
+ * cap below a2c_net_save_size; nothing is written then).  Never allocates.
+ * Since 0.1. */
 A2C_API a2c_status a2c_net_save_to_buffer(const a2c_net *net, void *buf, size_t cap,
                                           size_t *written);
-/* Writes a net checkpoint to a file.  Returns A2C_E_IO if it cannot be
- * written.  Allocates nothing.  Since 0.1. */
+/* Writes a net checkpoint to the file `path`, through `path`.tmp renamed
+ * into place.  Returns A2C_OK, A2C_E_INVALID_ARG (NULL or empty path),
+ * A2C_E_IO (cannot write; errno tells why) or A2C_E_NOMEM.  Allocates a
+ * buffer of the checkpoint's size through the net's allocator and frees it.
+ * Since 0.1. */
 A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path);
-/* Creates a net from a net or trainer checkpoint, with its allocator
- * (NULL: malloc).  Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_FORMAT,
- * A2C_E_IO or A2C_E_NOMEM.  Allocates.  Since 0.1. */
+/* Creates a net (*out, owned by the caller: a2c_net_destroy) from a net or
+ * trainer checkpoint in `buf` (`size` bytes, only read), allocating through
+ * `alloc` (NULL: malloc).  Returns A2C_OK, A2C_E_INVALID_ARG (NULL, bad
+ * allocator), A2C_E_FORMAT (truncated, corrupt or unsupported data) or
+ * A2C_E_NOMEM; *out is NULL on failure.  Allocates.  Since 0.1. */
 A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size_t size,
                                             const a2c_allocator *alloc);
+/* The same from the file `path`; also A2C_E_IO if it cannot be read (errno
+ * tells why).  Reads the file into a temporary buffer through `alloc`.
+ * Since 0.1. */
 A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_allocator *alloc);
 
-/* Trainer checkpoints: as above, with the training state. */
+/* Trainer checkpoints: the net checkpoint plus optimizer state, generator
+ * states and progress.  Size query, buffer and file writers as for nets
+ * (same statuses, same allocation).  Since 0.1. */
 A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size);
 A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, size_t cap,
                                               size_t *written);
 A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path);
 /* Restores a trainer checkpoint into a trainer created with the same
- * architecture and environment spaces (A2C_E_INVALID_ARG otherwise):
- * parameters, optimizer state, generators and progress.  Hyperparameters
- * stay those the trainer was created with.  Environments start new
- * episodes at the next learn.  The trainer is unchanged on failure.
- * Since 0.1. */
+ * architecture and optimizer: parameters, optimizer state, generators and
+ * progress.  Hyperparameters stay those the trainer was created with, and
+ * environments start new episodes at the next learn.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG (NULL, or another architecture or optimizer),
+ * A2C_E_FORMAT (truncated, corrupt, a net-only checkpoint) or A2C_E_NOMEM
+ * (from the file variant also A2C_E_IO).  The trainer is unchanged on
+ * failure.  Allocates temporary memory through the trainer's allocator and
+ * frees it.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size);
 A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path);
 
