@@ -73,8 +73,15 @@ int a2c__mul_size(size_t a, size_t b, size_t *out)
     return 1;
 }
 
-size_t a2c__pad_floats(size_t n)
+void *a2c__carve(size_t a, size_t b, size_t elem, unsigned char *block, size_t *used)
 {
-    const size_t per_line = A2C_ALIGN / sizeof(float);
-    return (n + per_line - 1) / per_line * per_line;
+    size_t n, bytes;
+    if (*used == SIZE_MAX || !a2c__mul_size(a, b, &n) || !a2c__mul_size(n, elem, &bytes) ||
+        bytes > SIZE_MAX / 2 - *used) {
+        *used = SIZE_MAX;
+        return NULL;
+    }
+    void *p = block ? block + *used : NULL;
+    *used += (bytes + A2C_ALIGN - 1) / A2C_ALIGN * A2C_ALIGN;
+    return p;
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 typedef struct eval_buffers {
-    float *obs, *next_obs, *log_probs;
+    float *obs, *next_obs;
     double *rewards, *ep_return;
     int *terminated, *truncated;
     int32_t *actions;
@@ -18,43 +18,22 @@ typedef struct eval_buffers {
     uint64_t *ep_length;
 } eval_buffers;
 
-/* Carves the buffers out of one block (or, with block NULL, sizes it). */
-static size_t carve(eval_buffers *b, unsigned char *block, size_t n, size_t obs_dim)
+/* Bytes the block needs, or 0 on overflow; with a block, also points every
+ * buffer into it. */
+static size_t lay_out(eval_buffers *b, unsigned char *block, size_t n, size_t obs_dim)
 {
     size_t used = 0;
-#define TAKE(field, count)                                                      \
-    do {                                                                        \
-        if (block) b->field = (void *)(block + used);                           \
-        used += ((count) * sizeof *b->field + A2C_ALIGN - 1) / A2C_ALIGN * A2C_ALIGN; \
-    } while (0)
-    TAKE(obs, n * obs_dim);
-    TAKE(next_obs, n * obs_dim);
-    TAKE(log_probs, n);
-    TAKE(rewards, n);
-    TAKE(ep_return, n);
-    TAKE(terminated, n);
-    TAKE(truncated, n);
-    TAKE(actions, n);
-    TAKE(done_count, n);
-    TAKE(target, n);
-    TAKE(ep_length, n);
-#undef TAKE
-    return used;
-}
-
-/* Actions for all sub-environments, max_batch rows at a time. */
-static a2c_status act(a2c_net *net, const float *obs, size_t n, int deterministic, a2c__rng *rng,
-                      int32_t *actions, float *log_probs)
-{
-    for (size_t start = 0; start < n; start += net->max_batch) {
-        const size_t chunk = n - start < net->max_batch ? n - start : net->max_batch;
-        a2c_status rc = a2c__net_forward_rows(net, obs + start * net->obs_dim, 0, chunk, 1);
-        if (rc == A2C_OK)
-            rc = a2c__net_sample(net, 0, chunk, rng, deterministic, actions + start,
-                                 log_probs + start);
-        if (rc != A2C_OK) return rc;
-    }
-    return A2C_OK;
+    b->obs = a2c__carve(n, obs_dim, sizeof(float), block, &used);
+    b->next_obs = a2c__carve(n, obs_dim, sizeof(float), block, &used);
+    b->rewards = a2c__carve(n, 1, sizeof(double), block, &used);
+    b->ep_return = a2c__carve(n, 1, sizeof(double), block, &used);
+    b->terminated = a2c__carve(n, 1, sizeof(int), block, &used);
+    b->truncated = a2c__carve(n, 1, sizeof(int), block, &used);
+    b->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
+    b->done_count = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
+    b->target = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
+    b->ep_length = a2c__carve(n, 1, sizeof(uint64_t), block, &used);
+    return used == SIZE_MAX ? 0 : used;
 }
 
 static a2c_status reset(const a2c_env *env, uint32_t i, a2c__rng *rng, float *obs)
@@ -79,7 +58,8 @@ static a2c_status run(a2c_net *net, const a2c_env *env, uint32_t n_episodes, int
     uint32_t finished = 0;
     double sum = 0.0, sum_sq = 0.0;
     while (finished < n_episodes) {
-        a2c_status rc = act(net, b->obs, n, deterministic, &sample_rng, b->actions, b->log_probs);
+        a2c_status rc =
+            a2c__net_act(net, b->obs, n, deterministic, &sample_rng, b->actions, NULL, NULL);
         if (rc != A2C_OK) return rc;
         if (env->step_all) {
             if (env->step_all(env->user, b->actions, NULL, b->next_obs, b->rewards, b->terminated,
@@ -128,12 +108,12 @@ A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_epi
         env->obs_dim != net->obs_dim || env->action_kind != A2C_SPACE_DISCRETE ||
         env->action_dim != net->n_actions || !env->reset || (!env->step && !env->step_all))
         return A2C_E_INVALID_ARG;
-    net->cached = 0; /* its rows are about to be overwritten */
     eval_buffers b;
-    const size_t bytes = carve(&b, NULL, env->num_envs, env->obs_dim);
+    const size_t bytes = lay_out(&b, NULL, env->num_envs, env->obs_dim);
+    if (bytes == 0) return A2C_E_INVALID_ARG;
     unsigned char *block = a2c__alloc(&net->alloc, bytes);
     if (!block) return A2C_E_NOMEM;
-    carve(&b, block, env->num_envs, env->obs_dim);
+    lay_out(&b, block, env->num_envs, env->obs_dim);
     const a2c_status rc = run(net, env, n_episodes, deterministic, seed, &b, mean, std, returns);
     a2c__free(&net->alloc, block, bytes);
     return rc;

@@ -31,8 +31,11 @@ void *a2c__alloc(const a2c_allocator *a, size_t size);
 void a2c__free(const a2c_allocator *a, void *ptr, size_t size);
 /* *out = a * b; returns 0 on overflow. */
 int a2c__mul_size(size_t a, size_t b, size_t *out);
-/* Rounds n floats up to a whole number of A2C_ALIGN-byte lines. */
-size_t a2c__pad_floats(size_t n);
+/* Lays out buffers in one block: reserves a x b elements of `elem` bytes
+ * at *used (rounded up to whole A2C_ALIGN lines) and returns their address
+ * in `block`, or NULL while block is NULL (a sizing pass walks the same
+ * calls first).  On overflow *used becomes SIZE_MAX and stays there. */
+void *a2c__carve(size_t a, size_t b, size_t elem, unsigned char *block, size_t *used);
 
 /* ---- random numbers (rng.c): xoshiro256** seeded through splitmix64 ---- */
 
@@ -114,7 +117,7 @@ const a2c__kernels *a2c__kernels_select(void);
 /* ---- dense layers (linear.c, activation.c) ---- */
 
 /* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major).
- * `scratch` holds a2c__linear_scratch(batch, in, out) floats. */
+ * `scratch` holds a2c__linear_scratch(in, out) floats. */
 void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
                          size_t out, const float *w, const float *bias, float *y, float *scratch);
 /* Given dy = dL/dy: dw += x^T dy, db += column sums of dy (both
@@ -122,8 +125,8 @@ void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, si
 void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
                           size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
                           float *scratch);
-/* Floats of scratch the two calls above need for these sizes. */
-size_t a2c__linear_scratch(size_t batch, size_t in, size_t out);
+/* Floats of scratch the two calls above need for a layer of these sizes. */
+size_t a2c__linear_scratch(size_t in, size_t out);
 
 /* In place: h = act(z) over n floats. */
 void a2c__activation_forward(const a2c__kernels *k, int activation, float *h, size_t n);
@@ -213,8 +216,8 @@ struct a2c_net {
     size_t scratch_floats;
     size_t cached;         /* batch of the last public forward, 0 if none */
     a2c__rng rng;          /* sampling stream */
-    float *block;
-    size_t block_floats;
+    unsigned char *block;
+    size_t block_bytes;
 };
 
 
@@ -227,6 +230,10 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t row0, si
  * checkpoint that is about to overwrite them). */
 a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                            size_t n_actions, int initialise);
+/* a2c_net_act without its checks, drawing from `rng`: any batch, run
+ * max_batch rows at a time (the last chunk stays cached). */
+a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
+                        a2c__rng *rng, int32_t *actions, float *log_probs, float *values);
 /* Chooses actions for cached rows [row0, row0 + batch) from their logits
  * (greedy, or sampled with `rng`); log_probs may be NULL. */
 a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rng,

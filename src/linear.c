@@ -68,8 +68,7 @@ void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy
     }
 }
 
-size_t a2c__linear_scratch(size_t batch, size_t in, size_t out)
+size_t a2c__linear_scratch(size_t in, size_t out)
 {
-    (void)batch;
     return in * out; /* W^T, or the narrow dW^T */
 }

@@ -22,43 +22,30 @@ static void place(a2c__layer *l, size_t in, size_t out, size_t *n_params)
     *n_params = l->b + out;
 }
 
-/* Reserves rows x cols floats, padded to whole cache lines, at *used; points
- * *dst there when a block is given.  Returns 0 on overflow. */
-static int take(float **dst, size_t rows, size_t cols, float *block, size_t *used)
+/* Bytes the block needs, or 0 on overflow.  With a block, also points every
+ * buffer into it: the same walk both times keeps the two in step. */
+static size_t lay_out(a2c_net *net, unsigned char *block)
 {
-    size_t n;
-    if (!a2c__mul_size(rows, cols, &n) || n > SIZE_MAX / 8) return 0;
-    n = a2c__pad_floats(n);
-    if (n > SIZE_MAX / 8 - *used) return 0;
-    if (block) *dst = block + *used;
-    *used += n;
-    return 1;
-}
-
-/* Floats the block needs, or 0 on overflow.  With a block, also points
- * every buffer into it: the same walk both times keeps the two in step. */
-static size_t lay_out(a2c_net *net, float *block)
-{
-    const size_t rows = net->max_batch;
+    const size_t rows = net->max_batch, f = sizeof(float);
     size_t used = 0;
-    int ok = take(&net->params, 1, net->n_params, block, &used);
-    ok = ok && take(&net->grads, 1, net->n_params, block, &used);
-    ok = ok && take(&net->obs, rows, net->obs_dim, block, &used);
+    net->params = a2c__carve(1, net->n_params, f, block, &used);
+    net->grads = a2c__carve(1, net->n_params, f, block, &used);
+    net->obs = a2c__carve(rows, net->obs_dim, f, block, &used);
     for (size_t l = 0; l < net->n_pi; l++)
-        ok = ok && take(&net->pi[l].h, rows, net->pi[l].out, block, &used);
+        net->pi[l].h = a2c__carve(rows, net->pi[l].out, f, block, &used);
     for (size_t l = 0; l < net->n_vf; l++)
-        ok = ok && take(&net->vf[l].h, rows, net->vf[l].out, block, &used);
-    ok = ok && take(&net->head_pi.h, rows, net->n_actions, block, &used);
-    ok = ok && take(&net->head_vf.h, rows, 1, block, &used);
+        net->vf[l].h = a2c__carve(rows, net->vf[l].out, f, block, &used);
+    net->head_pi.h = a2c__carve(rows, net->n_actions, f, block, &used);
+    net->head_vf.h = a2c__carve(rows, 1, f, block, &used);
     for (int k = 0; k < 2; k++) {
-        ok = ok && take(&net->delta[k], rows, net->max_width, block, &used);
-        ok = ok && take(&net->delta_vf[k], rows, net->max_width, block, &used);
+        net->delta[k] = a2c__carve(rows, net->max_width, f, block, &used);
+        net->delta_vf[k] = a2c__carve(rows, net->max_width, f, block, &used);
     }
-    ok = ok && take(&net->dlogits, rows, net->n_actions, block, &used);
-    ok = ok && take(&net->dvals, rows, 1, block, &used);
-    ok = ok && take(&net->scratch, 1, net->scratch_floats, block, &used);
-    ok = ok && take(&net->scratch_vf, 1, net->scratch_floats, block, &used);
-    return ok ? used : 0;
+    net->dlogits = a2c__carve(rows, net->n_actions, f, block, &used);
+    net->dvals = a2c__carve(rows, 1, f, block, &used);
+    net->scratch = a2c__carve(1, net->scratch_floats, f, block, &used);
+    net->scratch_vf = a2c__carve(1, net->scratch_floats, f, block, &used);
+    return used == SIZE_MAX ? 0 : used;
 }
 
 /* ---- initialisation ---- */
@@ -140,19 +127,19 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
     all[n_all++] = &net->head_pi;
     all[n_all++] = &net->head_vf;
     for (size_t l = 0; l < n_all; l++) {
-        const size_t need = a2c__linear_scratch(max_batch, all[l]->in, all[l]->out);
+        const size_t need = a2c__linear_scratch(all[l]->in, all[l]->out);
         net->scratch_floats = need > net->scratch_floats ? need : net->scratch_floats;
     }
 
     a2c_status rc = A2C_OK;
     double *scratch = NULL;
     size_t scratch_bytes = 0;
-    net->block_floats = lay_out(net, NULL);
-    if (net->block_floats == 0) {
+    net->block_bytes = lay_out(net, NULL);
+    if (net->block_bytes == 0) {
         rc = A2C_E_INVALID_ARG;
         goto fail;
     }
-    net->block = a2c__alloc(alloc, net->block_floats * sizeof(float));
+    net->block = a2c__alloc(alloc, net->block_bytes);
     if (!net->block) {
         rc = A2C_E_NOMEM;
         goto fail;
@@ -203,7 +190,7 @@ A2C_API void a2c_net_destroy(a2c_net *net)
 {
     if (!net) return;
     a2c_allocator a = net->alloc;
-    a2c__free(&a, net->block, net->block_floats * sizeof(float));
+    a2c__free(&a, net->block, net->block_bytes);
     a2c__free(&a, net, sizeof *net);
 }
 
@@ -351,24 +338,30 @@ a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rn
     return A2C_OK;
 }
 
-A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
-                               int32_t *actions, float *log_probs, float *values)
+a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
+                        a2c__rng *rng, int32_t *actions, float *log_probs, float *values)
 {
-    if (!net || !obs || !actions || batch == 0 || batch > SIZE_MAX / net->obs_dim)
-        return A2C_E_INVALID_ARG;
     net->cached = 0;
-    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
     for (size_t start = 0; start < batch; start += net->max_batch) {
         const size_t chunk = batch - start < net->max_batch ? batch - start : net->max_batch;
         a2c_status rc = a2c__net_forward_rows(net, obs + start * net->obs_dim, 0, chunk, 1);
         if (rc == A2C_OK)
-            rc = a2c__net_sample(net, 0, chunk, &net->rng, deterministic, actions + start,
+            rc = a2c__net_sample(net, 0, chunk, rng, deterministic, actions + start,
                                  log_probs ? log_probs + start : NULL);
         if (rc != A2C_OK) return rc;
         if (values) memcpy(values + start, net->head_vf.h, chunk * sizeof *values);
         net->cached = chunk;
     }
     return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
+                               int32_t *actions, float *log_probs, float *values)
+{
+    if (!net || !obs || !actions || batch == 0 || batch > SIZE_MAX / net->obs_dim)
+        return A2C_E_INVALID_ARG;
+    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
+    return a2c__net_act(net, obs, batch, deterministic, &net->rng, actions, log_probs, values);
 }
 
 /* ---- backward ---- */

@@ -68,8 +68,10 @@ void a2c__optimizer_count_step(a2c_optimizer *opt)
     opt->steps++;
 }
 
-void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
-                                double progress_remaining, size_t begin, size_t end, float gscale)
+/* Updates params[begin, end) from gscale * grads; zero_g also zeroes those
+ * gradients (the trainer's fused path), otherwise they are only read. */
+static void update(a2c_optimizer *opt, float *params, float *grads, double progress_remaining,
+                   size_t begin, size_t end, float gscale, int zero_g)
 {
     const double lr = learning_rate(opt, progress_remaining);
     const size_t n = end - begin;
@@ -77,7 +79,7 @@ void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
     grads += begin;
     if (opt->rms) {
         opt->k->rmsprop(params, grads, opt->state + begin, n, (float)opt->alpha,
-                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, gscale, 1);
+                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, gscale, zero_g);
         return;
     }
     const double t = (double)opt->steps;
@@ -85,24 +87,13 @@ void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
     opt->k->adam(params, grads, opt->state + begin, opt->state + opt->n + begin, n,
                  (float)opt->beta1, (float)(1.0 - opt->beta1), (float)opt->beta2,
                  (float)(1.0 - opt->beta2), (float)(-lr / bc1), (float)sqrt(bc2),
-                 (float)opt->adam_eps, gscale, 1);
+                 (float)opt->adam_eps, gscale, zero_g);
 }
 
-/* The public step leaves the caller's gradient alone. */
-static void apply_keep(a2c_optimizer *opt, float *params, const float *grads, double progress)
+void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                                double progress_remaining, size_t begin, size_t end, float gscale)
 {
-    const double lr = learning_rate(opt, progress);
-    float *g = (float *)grads; /* only read: zero_g is 0 */
-    if (opt->rms) {
-        opt->k->rmsprop(params, g, opt->state, opt->n, (float)opt->alpha,
-                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, 1.0f, 0);
-        return;
-    }
-    const double t = (double)opt->steps;
-    const double bc1 = 1.0 - pow(opt->beta1, t), bc2 = 1.0 - pow(opt->beta2, t);
-    opt->k->adam(params, g, opt->state, opt->state + opt->n, opt->n, (float)opt->beta1,
-                 (float)(1.0 - opt->beta1), (float)opt->beta2, (float)(1.0 - opt->beta2),
-                 (float)(-lr / bc1), (float)sqrt(bc2), (float)opt->adam_eps, 1.0f, 0);
+    update(opt, params, grads, progress_remaining, begin, end, gscale, 1);
 }
 
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
@@ -112,7 +103,8 @@ A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const f
         return A2C_E_INVALID_ARG;
     if (!a2c__all_finite(grads, n)) return A2C_E_NONFINITE;
     a2c__optimizer_count_step(opt);
-    apply_keep(opt, params, grads, progress_remaining);
+    /* zero_g 0: the caller's gradient is only read */
+    update(opt, params, (float *)grads, progress_remaining, 0, n, 1.0f, 0);
     return A2C_OK;
 }
 

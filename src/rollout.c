@@ -30,6 +30,20 @@ void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
     }
 }
 
+/* Bytes the block needs, or 0 on overflow; with a block, also points every
+ * buffer into it. */
+static size_t lay_out(a2c_rollout *ro, unsigned char *block)
+{
+    size_t cells, used = 0;
+    if (!a2c__mul_size(ro->n_steps, ro->n_envs, &cells)) return 0;
+    ro->obs = a2c__carve(cells, ro->obs_dim, sizeof(float), block, &used);
+    ro->actions = a2c__carve(cells, 1, sizeof(int32_t), block, &used);
+    float **cells_of[6] = {&ro->rewards, &ro->episode_starts, &ro->values,
+                           &ro->log_probs, &ro->advantages, &ro->returns};
+    for (int k = 0; k < 6; k++) *cells_of[k] = a2c__carve(cells, 1, sizeof(float), block, &used);
+    return used == SIZE_MAX ? 0 : used;
+}
+
 A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim)
 {
     if (!out) return A2C_E_INVALID_ARG;
@@ -37,33 +51,21 @@ A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, 
     if (!cfg || obs_dim < 1 || obs_dim > A2C_MAX_WIDTH) return A2C_E_INVALID_ARG;
     const size_t n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
     const size_t n_envs = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
-    size_t cells, obs_floats;
-    if (!a2c__mul_size(n_steps, n_envs, &cells) || !a2c__mul_size(cells, obs_dim, &obs_floats) ||
-        obs_floats > SIZE_MAX / sizeof(float) / 2)
-        return A2C_E_INVALID_ARG;
-    /* one block: observations, then seven [n_steps][n_envs] arrays */
-    const size_t cell_bytes = a2c__pad_floats(cells) * sizeof(float);
-    const size_t obs_bytes = a2c__pad_floats(obs_floats) * sizeof(float);
-    if (cell_bytes > (SIZE_MAX - obs_bytes) / 8) return A2C_E_INVALID_ARG;
     a2c_rollout *ro = a2c__alloc(&cfg->alloc, sizeof *ro);
     if (!ro) return A2C_E_NOMEM;
-    ro->alloc = cfg->alloc;
-    ro->n_steps = n_steps;
-    ro->n_envs = n_envs;
-    ro->obs_dim = obs_dim;
-    ro->block_bytes = obs_bytes + 7 * cell_bytes;
-    unsigned char *p = a2c__alloc(&cfg->alloc, ro->block_bytes);
-    if (!p) {
+    *ro = (a2c_rollout){.alloc = cfg->alloc, .n_steps = n_steps, .n_envs = n_envs,
+                        .obs_dim = obs_dim};
+    ro->block_bytes = lay_out(ro, NULL);
+    if (ro->block_bytes == 0) {
+        a2c__free(&ro->alloc, ro, sizeof *ro);
+        return A2C_E_INVALID_ARG;
+    }
+    ro->block = a2c__alloc(&cfg->alloc, ro->block_bytes);
+    if (!ro->block) {
         a2c__free(&ro->alloc, ro, sizeof *ro);
         return A2C_E_NOMEM;
     }
-    ro->block = p;
-    ro->obs = (float *)p;
-    p += obs_bytes;
-    ro->actions = (int32_t *)p;
-    float **cells_of[6] = {&ro->rewards, &ro->episode_starts, &ro->values,
-                           &ro->log_probs, &ro->advantages, &ro->returns};
-    for (int k = 0; k < 6; k++) *cells_of[k] = (float *)(p + (size_t)(k + 1) * cell_bytes);
+    lay_out(ro, ro->block);
     *out = ro;
     return A2C_OK;
 }

@@ -23,33 +23,27 @@ static int env_ok(const a2c_env *env)
            env->action_dim <= A2C_MAX_WIDTH && env->reset && (env->step || env->step_all);
 }
 
-/* Points *dst at `bytes` (rounded to A2C_ALIGN) from the block; with no
- * block yet, only counts. */
-static void take(void *dst, size_t bytes, unsigned char *block, size_t *used)
-{
-    if (block) *(void **)dst = block + *used;
-    *used += (bytes + A2C_ALIGN - 1) / A2C_ALIGN * A2C_ALIGN;
-}
-
+/* Bytes the block needs, or 0 on overflow; with a block, also points every
+ * buffer into it. */
 static size_t lay_out(a2c_trainer *tr, unsigned char *block)
 {
     const size_t n = tr->n_envs, od = tr->obs_dim;
     size_t used = 0;
-    take(&tr->obs, n * od * sizeof(float), block, &used);
-    take(&tr->next_obs, n * od * sizeof(float), block, &used);
-    take(&tr->final_obs, n * od * sizeof(float), block, &used);
-    take(&tr->episode_starts, n * sizeof(float), block, &used);
-    take(&tr->rewards_f, n * sizeof(float), block, &used);
-    take(&tr->dones_f, n * sizeof(float), block, &used);
-    take(&tr->last_values, n * sizeof(float), block, &used);
-    take(&tr->rewards, n * sizeof(double), block, &used);
-    take(&tr->terminated, n * sizeof(int), block, &used);
-    take(&tr->truncated, n * sizeof(int), block, &used);
-    take(&tr->actions, n * sizeof(int32_t), block, &used);
-    take(&tr->truncated_rows, n * sizeof(uint32_t), block, &used);
-    take(&tr->ep_return, n * sizeof(double), block, &used);
-    take(&tr->ep_length, n * sizeof(uint64_t), block, &used);
-    return used;
+    tr->obs = a2c__carve(n, od, sizeof(float), block, &used);
+    tr->next_obs = a2c__carve(n, od, sizeof(float), block, &used);
+    tr->final_obs = a2c__carve(n, od, sizeof(float), block, &used);
+    tr->episode_starts = a2c__carve(n, 1, sizeof(float), block, &used);
+    tr->rewards_f = a2c__carve(n, 1, sizeof(float), block, &used);
+    tr->dones_f = a2c__carve(n, 1, sizeof(float), block, &used);
+    tr->last_values = a2c__carve(n, 1, sizeof(float), block, &used);
+    tr->rewards = a2c__carve(n, 1, sizeof(double), block, &used);
+    tr->terminated = a2c__carve(n, 1, sizeof(int), block, &used);
+    tr->truncated = a2c__carve(n, 1, sizeof(int), block, &used);
+    tr->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
+    tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
+    tr->ep_return = a2c__carve(n, 1, sizeof(double), block, &used);
+    tr->ep_length = a2c__carve(n, 1, sizeof(uint64_t), block, &used);
+    return used == SIZE_MAX ? 0 : used;
 }
 
 A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env)
@@ -82,6 +76,10 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     A2C_TRY(a2c_optimizer_create(&tr->opt, &tr->cfg, a2c_net_param_count(tr->net)));
     A2C_TRY(a2c_rollout_create(&tr->ro, &tr->cfg, env->obs_dim));
     tr->block_bytes = lay_out(tr, NULL);
+    if (tr->block_bytes == 0) {
+        rc = A2C_E_INVALID_ARG;
+        goto fail;
+    }
     tr->block = a2c__alloc(&tr->alloc, tr->block_bytes);
     if (!tr->block) {
         rc = A2C_E_NOMEM;

@@ -37,8 +37,7 @@ src/checkpoint.c@if (get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES)) retu
 src/checkpoint.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
 src/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
 src/kernels.c@p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));@p[k] += neg_lr * (gk / sqrtf(v[k] + eps));@RMSprop: eps inside the root
-src/optimizer.c@(float)(-lr / bc1), (float)sqrt(bc2), (float)opt->adam_eps, 1.0f, 0);@(float)(-lr), (float)sqrt(bc2), (float)opt->adam_eps, 1.0f, 0);@Adam: bias correction dropped
-src/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@trainer Adam: bias correction dropped
+src/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
 src/trainer.c@    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, c, d, scale);@    (void)c, (void)d;@optimizer: the heads skipped
 src/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied'
 

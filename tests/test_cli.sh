@@ -69,9 +69,9 @@ lines() {
     awk 'END { print NR }' "$1"
 }
 
-# The error contract: a nonzero exit status that is not a signal, nothing on
-# stdout, exactly one line on stderr, starting with "a2c: ".
-expect_error() {
+# run_failing WHAT COMMAND...: the command must fail, with a nonzero exit
+# status that is not a signal, and print nothing on stdout.
+run_failing() {
     check "error: $1"
     shift
     run "$@"
@@ -83,6 +83,12 @@ expect_error() {
         show
         fail "stdout is not empty"
     fi
+}
+
+# The error contract: a failure (as run_failing) with exactly one line on
+# stderr, starting with "a2c: ".
+expect_error() {
+    run_failing "$@"
     if [ "$(lines "$tmp/err")" -ne 1 ]; then
         show
         fail "stderr has $(lines "$tmp/err") lines, expected exactly 1"
@@ -94,20 +100,9 @@ expect_error() {
 }
 
 # A failure found only after training (so progress lines come first): a
-# nonzero status that is not a signal, nothing on stdout, and stderr ending
-# with its only "a2c: " line.
+# failure (as run_failing) with stderr ending in its only "a2c: " line.
 expect_late_error() {
-    check "error: $1"
-    shift
-    run "$@"
-    if [ "$status" -eq 0 ] || [ "$status" -gt 125 ]; then
-        show
-        fail "exit status $status, expected a failure status (1..125)"
-    fi
-    if [ -s "$tmp/out" ]; then
-        show
-        fail "stdout is not empty"
-    fi
+    run_failing "$@"
     if ! tail -n 1 "$tmp/err" | grep -q "^a2c: ." ||
         [ "$(grep -c "^a2c: " "$tmp/err")" -ne 1 ]; then
         show

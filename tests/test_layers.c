@@ -24,7 +24,7 @@ static void test_linear_fixture(void)
     float *y = calloc(B * out, sizeof *y), *dx = calloc(B * in, sizeof *dx),
           *dw = calloc(in * out, sizeof *dw), *db = calloc(out, sizeof *db);
     if (x && w && b && dy) {
-        float *scratch = malloc(a2c__linear_scratch(B, in, out) * sizeof *scratch);
+        float *scratch = malloc(a2c__linear_scratch(in, out) * sizeof *scratch);
         a2c__linear_forward(a2c__kernels_select(), x, B, in, out, w, b, y, scratch);
         check_floats("linear y", y, fixture_get(&f, "linear_y", B * out), B * out, FIX_RTOL, 1e-6);
         a2c__linear_backward(a2c__kernels_select(), x, dy, B, in, out, w, dw, db, dx, scratch);
@@ -97,7 +97,7 @@ static void test_linear_gradcheck(size_t batch, size_t in, size_t out)
     for (size_t k = 0; k < n; k++) theta[k] = p[k];
     /* grad = [dx, dw, db]; dw and db accumulate, so call twice and halve:
      * that also checks the accumulation. */
-    float *scratch = malloc(a2c__linear_scratch(batch, in, out) * sizeof *scratch);
+    float *scratch = malloc(a2c__linear_scratch(in, out) * sizeof *scratch);
     a2c__linear_backward(a2c__kernels_select(), p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad, scratch);
     a2c__linear_backward(a2c__kernels_select(), p, dy, batch, in, out, p + nx, grad + nx, grad + nx + nw, grad, scratch);
     for (size_t k = nx; k < n; k++) grad[k] *= 0.5f;
