@@ -28,7 +28,10 @@ WERROR ?= 0
 # they let sqrtf and compare-and-select loops vectorise.
 A2C_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wdouble-promotion \
               -Wstrict-prototypes -Wmissing-prototypes -ffp-contract=off \
-              -fno-math-errno -fno-trapping-math -fvisibility=hidden -fPIC -Iinclude
+              -fno-math-errno -fno-trapping-math -fvisibility=hidden -fPIC -Iinclude -Isrc
+# Header dependencies are tracked by the compiler (-MMD -MP): touching a
+# module's header rebuilds exactly the files that include it.
+DEPFLAGS = -MMD -MP
 ifeq ($(WERROR),1)
 A2C_CFLAGS += -Werror
 endif
@@ -46,16 +49,16 @@ ECHO := @echo
 endif
 
 BUILD ?= build
-SRC := $(wildcard src/*.c)
+include sources.mk
+SRC := $(A2C_SOURCES)
 OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 
 # On x86-64 the numeric kernels are built a second time for AVX2 and picked
-# at run time (src/kernels.c); both give bit-identical results.
+# at run time (src/kernels/kernels.c); both give bit-identical results.
 ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine)),)
 A2C_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
-OBJ += $(BUILD)/obj/kernels_avx2.o
+OBJ += $(BUILD)/obj/kernels/kernels_avx2.o
 endif
-HEADERS := include/a2c/a2c.h src/internal.h
 
 STATIC := $(BUILD)/liba2c.a
 SONAME := liba2c.so.$(VERSION_MAJOR)
@@ -85,15 +88,15 @@ all: static shared $(BUILD)/a2c.pc $(CLI) $(EXAMPLES)
 static: $(STATIC)
 shared: $(SHARED)
 
-$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+$(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(ECHO) "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/obj/kernels_avx2.o: src/kernels.c $(HEADERS)
+$(BUILD)/obj/kernels/kernels_avx2.o: $(A2C_AVX2_SOURCES)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
 
 $(STATIC): $(OBJ)
 	@rm -f $@
@@ -114,10 +117,16 @@ $(BUILD)/a2c.pc: a2c.pc.in include/a2c/a2c.h FORCE
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' a2c.pc.in > $@
 
 # The command-line tool: a user of the public API, linked statically.
-$(CLI): tools/a2c.c include/a2c/a2c.h $(STATIC)
+CLI_OBJ := $(A2C_CLI_SOURCES:tools/%.c=$(BUILD)/tools/%.o)
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(CLI): $(CLI_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) -lm
 
 # Examples: complete programs a user copies, built like a user would build
 # them (public header, static library).
@@ -127,12 +136,12 @@ $(BUILD)/examples/%: examples/%.c include/a2c/a2c.h $(STATIC)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
 # Benchmarks: `make bench` (speed is measured here, never in tests).
-$(BUILD)/bench/bench: bench/bench.c include/a2c/a2c.h $(STATIC)
+$(BUILD)/bench/bench: bench/bench.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
-$(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(HEADERS) $(STATIC)
+$(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
@@ -149,10 +158,10 @@ demo: all
 
 # ---- tests ----
 
-$(BUILD)/tests/%.o: tests/%.c $(HEADERS) tests/harness.h tests/fixture.h tests/gradcheck.h
+$(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(ECHO) "  CC      $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_SUPPORT) $(STATIC)
 	$(ECHO) "  LD      $@"
@@ -237,3 +246,5 @@ FORCE:
 
 # Keep test objects between runs.
 .SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -12,34 +12,34 @@ survived=0
 total=0
 
 # file@original text@mutated text@what it breaks
-mutations='src/linear.c@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_C, NULL);@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_ZERO, NULL);@linear: dW overwritten, not accumulated
-src/linear.c@k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);@k->gemm(batch, in, out, dy, out, 1, w, in, dx, in, A2C__INIT_ZERO, NULL);@linear: dx from W instead of W^T
-src/linear.c@k->column_sums(dy, batch, out, db);@k->column_sums(dy, batch - 1, out, db);@linear: a row missing from db
-src/linear.c@dw[i * out + j] += scratch[j * in + i];@dw[i * out + j] += scratch[i * out + j];@linear: narrow dW transposed
-src/kernels.c@d[k] *= 1.0f - h[k] * h[k];@d[k] *= 1.0f - h[k];@tanh: derivative
-src/kernels.c@d[k] = h[k] > 0.0f ? d[k] : 0.0f;@d[k] = h[k] > 0.0f ? d[k] : d[k];@relu: gate dropped
-src/categorical.c@- we * pk * ((double)logp[k] + (double)h);@+ we * pk * ((double)logp[k] + (double)h);@entropy gradient sign
-src/categorical.c@((k == a ? 1.0 : 0.0) - pk)@((k == a ? 1.0 : 0.0) + pk)@log-prob gradient sign
-src/loss.c@g = 2.0 * e;@g = e;@MSE: factor 2 dropped
-src/loss.c@g = e > delta ? delta : (e < -delta ? -delta : e);@g = e > delta ? 1.0 : (e < -delta ? -1.0 : e);@Huber: delta dropped
-src/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1e-8);@advantage normalisation
-src/loss.c@a2c__categorical_backward_row(d, n, a, h, -adv * inv_b,@a2c__categorical_backward_row(d, n, a, h, adv * inv_b,@policy loss sign
-src/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
-src/optimizer.c@return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@return opt->lr;@linear schedule ignored
-src/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
-src/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@orthogonal init: gain dropped
-src/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
-src/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_non_terminal = 1.0f;@GAE: episode mask dropped
-src/trainer.c@if (tr->truncated[i] && !tr->terminated[i]) {@if (tr->truncated[i]) {@bootstrap of a terminated step
-src/trainer.c@+= g * *a2c__net_values(tr->net, tr->batch + k);@+= *a2c__net_values(tr->net, tr->batch + k);@bootstrap: gamma dropped
-src/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@memset(tr->episode_starts, 0, n * sizeof(float));@episode starts lost
-src/checkpoint.c@if (get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES)) return A2C_E_FORMAT;@(void)get_u32(&t);@checkpoint: checksum ignored
-src/checkpoint.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
-src/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
-src/kernels.c@p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));@p[k] += neg_lr * (gk / sqrtf(v[k] + eps));@RMSprop: eps inside the root
-src/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
-src/trainer.c@    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, c, d, scale);@    (void)c, (void)d;@optimizer: the heads skipped
-src/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied'
+mutations='src/nn/linear.c@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_C, NULL);@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_ZERO, NULL);@linear: dW overwritten, not accumulated
+src/nn/linear.c@k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);@k->gemm(batch, in, out, dy, out, 1, w, in, dx, in, A2C__INIT_ZERO, NULL);@linear: dx from W instead of W^T
+src/nn/linear.c@k->column_sums(dy, batch, out, db);@k->column_sums(dy, batch - 1, out, db);@linear: a row missing from db
+src/nn/linear.c@dw[i * out + j] += scratch[j * in + i];@dw[i * out + j] += scratch[i * out + j];@linear: narrow dW transposed
+src/kernels/kernels.c@d[k] *= 1.0f - h[k] * h[k];@d[k] *= 1.0f - h[k];@tanh: derivative
+src/kernels/kernels.c@d[k] = h[k] > 0.0f ? d[k] : 0.0f;@d[k] = h[k] > 0.0f ? d[k] : d[k];@relu: gate dropped
+src/policy/categorical.c@- we * pk * ((double)logp[k] + (double)h);@+ we * pk * ((double)logp[k] + (double)h);@entropy gradient sign
+src/policy/categorical.c@((k == a ? 1.0 : 0.0) - pk)@((k == a ? 1.0 : 0.0) + pk)@log-prob gradient sign
+src/algo/loss.c@g = 2.0 * e;@g = e;@MSE: factor 2 dropped
+src/algo/loss.c@g = e > delta ? delta : (e < -delta ? -delta : e);@g = e > delta ? 1.0 : (e < -delta ? -1.0 : e);@Huber: delta dropped
+src/algo/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1e-8);@advantage normalisation
+src/algo/loss.c@a2c__categorical_backward_row(d, n, a, h, -adv * inv_b,@a2c__categorical_backward_row(d, n, a, h, adv * inv_b,@policy loss sign
+src/algo/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
+src/algo/optimizer.c@return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@return opt->lr;@linear schedule ignored
+src/nn/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
+src/nn/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@orthogonal init: gain dropped
+src/common/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
+src/algo/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_non_terminal = 1.0f;@GAE: episode mask dropped
+src/algo/trainer.c@if (tr->truncated[i] && !tr->terminated[i]) {@if (tr->truncated[i]) {@bootstrap of a terminated step
+src/algo/trainer.c@+= g * *a2c__net_values(tr->net, tr->batch + k);@+= *a2c__net_values(tr->net, tr->batch + k);@bootstrap: gamma dropped
+src/algo/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@memset(tr->episode_starts, 0, n * sizeof(float));@episode starts lost
+src/io/checkpoint.c@if (get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES)) return A2C_E_FORMAT;@(void)get_u32(&t);@checkpoint: checksum ignored
+src/io/checkpoint.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
+src/algo/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
+src/kernels/kernels.c@p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));@p[k] += neg_lr * (gk / sqrtf(v[k] + eps));@RMSprop: eps inside the root
+src/algo/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
+src/algo/trainer.c@    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, c, d, scale);@    (void)c, (void)d;@optimizer: the heads skipped
+src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied'
 
 echo "$mutations" | while IFS='@' read -r file from to what; do
     total=$((total + 1))

@@ -1,0 +1,31 @@
+# liba2c's source list, for this Makefile and for any other build system
+# (CMake, Meson, a game engine's own): include it, or read it, and compile
+# every file of A2C_SOURCES with -Iinclude -Isrc.  A2C_AVX2_SOURCES are
+# compiled a second time on x86-64 with -mavx2 -DA2C_KERNELS_AVX2 (and the
+# whole library with -DA2C_HAVE_AVX2_KERNELS); see docs/design.md.
+A2C_SOURCES := \
+    src/common/alloc.c \
+    src/common/config.c \
+    src/common/rng.c \
+    src/common/status.c \
+    src/common/vector.c \
+    src/kernels/kernels.c \
+    src/nn/activation.c \
+    src/nn/init.c \
+    src/nn/linear.c \
+    src/nn/net.c \
+    src/policy/categorical.c \
+    src/algo/eval.c \
+    src/algo/loss.c \
+    src/algo/optimizer.c \
+    src/algo/rollout.c \
+    src/algo/trainer.c \
+    src/algo/worker.c \
+    src/envs/cartpole.c \
+    src/envs/registry.c \
+    src/io/checkpoint.c
+
+A2C_AVX2_SOURCES := src/kernels/kernels.c
+
+# The a2c command-line tool (a user of the public API only).
+A2C_CLI_SOURCES := $(wildcard tools/a2c/*.c)
