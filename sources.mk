@@ -6,6 +6,8 @@
 A2C_SOURCES := \
     src/common/alloc.c \
     src/common/config.c \
+    src/common/codec.c \
+    src/common/error.c \
     src/common/rng.c \
     src/common/status.c \
     src/common/vector.c \
@@ -15,6 +17,7 @@ A2C_SOURCES := \
     src/nn/linear.c \
     src/nn/net.c \
     src/policy/categorical.c \
+    src/policy/dist.c \
     src/algo/eval.c \
     src/algo/loss.c \
     src/algo/optimizer.c \
@@ -23,6 +26,7 @@ A2C_SOURCES := \
     src/algo/worker.c \
     src/envs/cartpole.c \
     src/envs/registry.c \
+    src/envs/vecenv.c \
     src/io/checkpoint.c
 
 A2C_AVX2_SOURCES := src/kernels/kernels.c

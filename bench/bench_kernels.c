@@ -1,7 +1,7 @@
 /* Per-call cost of the hot kernels at the zoo CartPole shapes (median of
  * repeated timings).  A development tool: `make bench` runs the real
  * benchmark, this one explains it. */
-#include "internal.h"
+#include "whitebox.h"
 
 #include <stdio.h>
 #include <stdlib.h>

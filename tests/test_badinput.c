@@ -1,7 +1,7 @@
 /* Every public function given NULL, zero or absurd sizes, or NaN returns a
  * status (and never crashes or prints). */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <math.h>
 #include <string.h>

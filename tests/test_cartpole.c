@@ -2,7 +2,7 @@
  * sign/order cases, truncation, reset statistics, step_all against step,
  * the registry functions, bad input and allocation failure. */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <stdlib.h>
 #include <string.h>

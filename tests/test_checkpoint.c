@@ -1,7 +1,7 @@
 /* Checkpoints: bit-exact round trips, every truncation, flipped bytes,
  * corrupt fields behind a valid checksum, I/O errors, resuming. */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,23 +230,32 @@ static void test_corrupt_fields(void)
     size_t size;
     unsigned char *good = save_net(net, &size);
     unsigned char *buf = malloc(size + 8);
-    /* layout: header 24; A2C__PARAM_COUNT params x 16; n_pi, 2 widths;
-     * n_vf, 2 widths; obs_dim, n_actions, u64 n_params, params, rng, crc */
-    const size_t params_at = HEADER + 4 + A2C__PARAM_COUNT * 16;
-    const size_t arch_at = params_at, obs_at = arch_at + 4 + 8 + 4 + 8;
+    /* layout: header 24; u32 section count 2; two table entries {u32 id,
+     * u16 version, u16 flags, u64 size}; the configuration section
+     * (A2C__PARAM_COUNT params x 16; n_pi, 2 widths; n_vf, 2 widths); the
+     * network section (obs_dim, n_actions, u64 n_params, params, rng); crc */
+    const size_t config_at = HEADER + 4 + 2 * 16;
+    const size_t arch_at = config_at + 4 + A2C__PARAM_COUNT * 16;
+    const size_t obs_at = arch_at + 4 + 8 + 4 + 8;
     struct {
         const char *what;
         size_t at;
         uint32_t value;
     } edits[] = {
         {"magic", 1, 0x43324142},
-        {"version", 8, 2},
+        {"format version", 8, 3},
         {"kind", 12, 3},
         {"body size", 16, 12},
-        {"parameter count", HEADER, 5000},
-        {"unknown parameter id", HEADER + 4, 99},
-        {"parameter type", HEADER + 8, 1},
-        {"gamma out of range (2.0)", HEADER + 4 + 2 * 16 + 12, 0x40000000},
+        {"section count", HEADER, 3},
+        {"section count huge", HEADER, 0x10000000},
+        {"unknown required section", HEADER + 4, 77},
+        {"section twice", HEADER + 4 + 16, 1},
+        {"section version", HEADER + 8, 2 | 1u << 16},
+        {"section size", HEADER + 12, 17},
+        {"parameter count", config_at, 5000},
+        {"unknown parameter id", config_at + 4, 99},
+        {"parameter type", config_at + 8, 1},
+        {"gamma out of range (2.0)", config_at + 4 + 2 * 16 + 12, 0x40000000},
         {"pi layers", arch_at, 9},
         {"vf width 0", arch_at + 16, 0},
         {"obs_dim 0", obs_at, 0},
@@ -306,7 +315,16 @@ static void test_trainer_resume(void)
     const size_t n = a2c_net_param_count(a2c_trainer_net(b));
     CHECK(memcmp(a2c_net_params(a2c_trainer_net(b)), a2c_net_params(a2c_trainer_net(c)),
                  n * sizeof(float)) == 0);
-    CHECK(b->episodes == c->episodes && b->opt->steps == c->opt->steps);
+    uint64_t steps_b, steps_c;
+    float *state = malloc(a2c_optimizer_state_size(a2c__trainer_optimizer(b)) * sizeof *state);
+    CHECK(a2c_optimizer_get_state(a2c__trainer_optimizer(b), state,
+                                  a2c_optimizer_state_size(a2c__trainer_optimizer(b)),
+                                  &steps_b) == A2C_OK);
+    CHECK(a2c_optimizer_get_state(a2c__trainer_optimizer(c), state,
+                                  a2c_optimizer_state_size(a2c__trainer_optimizer(c)),
+                                  &steps_c) == A2C_OK);
+    free(state);
+    CHECK(a2c__trainer_episodes(b) == a2c__trainer_episodes(c) && steps_b == steps_c);
     /* files */
     const char *path = "build/test_checkpoint_trainer.a2c";
     CHECK(a2c_trainer_save(b, path) == A2C_OK);

@@ -6,9 +6,11 @@
 # Covers --help/--version, the error path (one "a2c: " line on stderr,
 # nothing on stdout, a nonzero status), train --json and its determinism,
 # the plain progress lines when stderr is not a terminal, --save and eval,
-# --log, --resume and the SB3-style hyperparameter flags.  The training runs
-# are short (at most 20000 CartPole steps each), so the whole script takes
-# about a second.  Stops at the first failing check, naming it; prints
+# --log, --resume, the SB3-style hyperparameter flags, and the flags derived
+# from the library's parameter table (every parameter listed in train --help
+# and reaching the trainer, --flag=value, the aliases, unknown flags, bad
+# values naming their flag).  The training runs are short (at most 20000
+# CartPole steps each), so the whole script takes a few seconds.  Stops at the first failing check, naming it; prints
 # "cli: N checks passed" on success.
 set -eu
 
@@ -389,5 +391,130 @@ run_ok train --env "$ENV" --timesteps 2000 --eval-episodes 1 --net-arch 'dict(pi
     --gamma 0.98 --gae-lambda 0.9 --ent-coef 0.01 --vf-coef 0.4 --max-grad-norm 0.7 \
     --rms-prop-eps 1e-4 --n-steps 8 --n-envs 4 --learning-rate 1e-3 --json
 require_json_object "$(json_line)"
+
+# ---- 10. flags derived from the library's parameter table ----
+
+# The parameters as the public header declares them: A2C_PARAM_<NAME>,
+# whose SB3 name is <name> and whose flag is --<name> with '-' for '_'.
+check "the header's parameter table can be read"
+api_header=$here/../include/a2c/a2c.h
+[ -r "$api_header" ] || fail "cannot read $api_header"
+params=$(sed -n '/^typedef enum a2c_param {/,/} a2c_param;/p' "$api_header" |
+    sed -n 's/^ *A2C_PARAM_\([A-Z0-9_]*\) *= *[0-9].*/\1/p' | tr 'A-Z' 'a-z')
+n_params=$(printf '%s\n' "$params" | grep -c . || true)
+[ "$n_params" -ge 24 ] || fail "found $n_params parameters in $api_header, expected at least 24"
+
+check "train --help lists every parameter of the header, once"
+run_ok train --help
+listed=$(awk '/^hyperparameters/ { on = 1; next } on && /^$/ { on = 0 } on && /^  --/' "$tmp/out")
+n_listed=$(printf '%s\n' "$listed" | grep -c . || true)
+[ "$n_listed" -eq "$n_params" ] || { show; fail "$n_listed flags listed, the header has $n_params parameters"; }
+for name in $params; do
+    flag=--$(printf '%s' "$name" | tr _ -)
+    printf '%s\n' "$listed" | grep -q -- "^  $flag .* $name " ||
+        { show; fail "no line for $flag with SB3 name $name"; }
+done
+
+check "train --help: types and defaults from the library"
+for want in "--gamma X .* gamma .* float \[0, 1\] .* 0\.99\$" \
+    "--rms-prop-alpha X .* rms_prop_alpha .* 0\.99\$" "--adam-eps X .* adam_eps .* 1e-05\$" \
+    "--n-steps N .* n_steps .* int .* 5\$" "--use-rms-prop BOOL .* bool .* True\$" \
+    "--value-loss mse|huber .* value_loss .* mse\$"; do
+    printf '%s\n' "$listed" | grep -q -- "^  $want" || { show; fail "no line matching '$want'"; }
+done
+
+check "a2c --help also lists the parameters"
+run_ok --help
+grep -q -- '^  --huber-delta ' "$tmp/out" || { show; fail "a2c --help does not list --huber-delta"; }
+
+# A flag reaches the trainer if the run's results change with it.
+short="train --env $ENV --timesteps 4000 --seed 3 --eval-episodes 2 --json"
+# shellcheck disable=SC2086
+run_ok $short
+base=$(strip_timing "$(json_line)")
+# results_with WHAT FLAGS...: the run's JSON, without timings, in $with.
+results_with() {
+    check "$1"
+    shift
+    # shellcheck disable=SC2086
+    run_ok $short "$@"
+    with=$(strip_timing "$(json_line)")
+    require_json_object "$with"
+}
+must_differ() {
+    [ "$with" != "$2" ] || fail "the results are the same as with $1: $with"
+}
+
+results_with "--rms-prop-alpha (not a hand-written flag) reaches the trainer" --rms-prop-alpha 0.9
+must_differ "the default rms_prop_alpha" "$base"
+results_with "--value-loss huber reaches the trainer" --value-loss huber
+must_differ "the default value_loss" "$base"
+huber=$with
+results_with "--huber-delta reaches the trainer" --value-loss huber --huber-delta 2
+must_differ "huber_delta 1" "$huber"
+results_with "--use-rms-prop 0 reaches the trainer" --use-rms-prop 0
+must_differ "RMSprop" "$base"
+adam=$with
+results_with "--adam-eps reaches the trainer" --use-rms-prop 0 --adam-eps 1e-3
+must_differ "the default adam_eps" "$adam"
+
+results_with "--gamma 0.98 reaches the trainer" --gamma 0.98
+must_differ "the default gamma" "$base"
+gamma=$with
+results_with "--gamma=0.98 is --gamma 0.98" --gamma=0.98
+[ "$with" = "$gamma" ] || fail "--gamma=0.98 and --gamma 0.98 differ: $with / $gamma"
+
+results_with "--activation relu reaches the trainer" --activation relu
+must_differ "tanh" "$base"
+relu=$with
+results_with "--activation-fn=relu is --activation relu" --activation-fn=relu
+[ "$with" = "$relu" ] || fail "--activation-fn=relu and --activation relu differ: $with / $relu"
+
+results_with "--n-envs=4 is --n-envs 4" --n-envs=4
+must_differ "8 envs" "$base"
+grep -q ' 4 envs,' "$tmp/err" || { show; fail "stderr does not report 4 envs"; }
+
+results_with "--seed=7 sets the seed" --seed=7
+[ "$(json_value seed "$with")" = 7 ] || fail "\"seed\" is not 7: $with"
+
+results_with "--n-threads 1 is --threads 1" --n-threads 1
+[ "$with" = "$base" ] || fail "one thread changed the results: $with / $base"
+grep -q ', 1 thread$' "$tmp/err" || { show; fail "stderr does not report 1 thread"; }
+
+results_with "--n-timesteps=2000 is --timesteps 2000" --n-timesteps=2000
+[ "$(json_value timesteps "$with")" = 2000 ] || fail "\"timesteps\" is not 2000: $with"
+
+check "eval --flag=value"
+run_ok eval --model="$model" --env="$ENV" --episodes=3 --json
+[ "$(json_line)" = "$je" ] || { show; fail "differs from the --flag value form: $je"; }
+
+# expect_message WHAT TEXT ARGS...: an error (as expect_error) whose line
+# contains TEXT.
+expect_message() {
+    what=$1
+    text=$2
+    shift 2
+    expect_error "$what" "$@"
+    grep -qF -- "$text" "$tmp/err" || { show; fail "the message does not contain \"$text\""; }
+}
+expect_message "unknown flag" "unknown option '--bogus'" train --env "$ENV" --bogus 1
+expect_message "unknown flag with =value" "unknown option '--bogus'" train --env "$ENV" --bogus=1
+expect_message "unknown flag without a value" "unknown option '--bogus'" train --env "$ENV" --bogus
+expect_message "underscore spelling is unknown" "unknown option '--learning_rate'" \
+    train --env "$ENV" --learning_rate 1e-3
+expect_message "unknown eval flag" "unknown option '--gamma'" eval --model "$model" --gamma 1
+expect_message "flag that takes no value" "--json" train --env "$ENV" --json=1
+expect_message "bad value names the flag (--gamma)" "'2' for --gamma" train --env "$ENV" --gamma 2
+expect_message "bad value names the flag (--gamma=)" "'2' for --gamma" train --env "$ENV" --gamma=2
+expect_message "bad value names the flag (--rms-prop-alpha)" "'1.5' for --rms-prop-alpha" \
+    train --env "$ENV" --rms-prop-alpha 1.5
+expect_message "bad value names the flag (--value-loss)" "'l1' for --value-loss" \
+    train --env "$ENV" --value-loss l1
+expect_message "bad value names the flag (--huber-delta)" "'0' for --huber-delta" \
+    train --env "$ENV" --huber-delta 0
+expect_message "bad value names the flag (--n-threads)" "--n-threads must be 1 or 2" \
+    train --env "$ENV" --n-threads 3
+expect_message "bad value names the flag (--n-envs=)" "--n-envs must be between" \
+    train --env "$ENV" --n-envs=0
 
 echo "cli: $checks checks passed"

@@ -1,6 +1,6 @@
 /* Hyperparameters: SB3 names and defaults, bounds, text parsing. */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <math.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * a2c_rollout's public API around them. */
 #include "fixture.h"
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <stdlib.h>
 #include <string.h>

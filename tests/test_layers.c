@@ -3,7 +3,7 @@
 #include "fixture.h"
 #include "gradcheck.h"
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * torch.optim / clip_grad_norm_, plus state save/restore. */
 #include "fixture.h"
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* xoshiro256** and splitmix64 against their published reference outputs,
  * plus the properties the library relies on. */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <math.h>
 #include <string.h>

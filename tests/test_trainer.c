@@ -1,7 +1,7 @@
 /* The training driver and evaluation: learning, determinism, SB3's episode
  * handling, statistics, errors from the environment, no allocation. */
 #include "harness.h"
-#include "internal.h"
+#include "whitebox.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -178,8 +178,7 @@ static void test_same_on_every_kernel_table(void)
     a2c_trainer *a, *b;
     CHECK(a2c_trainer_create(&a, cfg, e1) == A2C_OK);
     CHECK(a2c_trainer_create(&b, cfg, e2) == A2C_OK);
-    a2c_trainer_net(b)->k = &a2c__k_base_table;
-    b->opt->k = &a2c__k_base_table;
+    a2c__trainer_use_kernels(b, &a2c__k_base_table);
     CHECK(a2c_trainer_learn(a, 20000, NULL, NULL) == A2C_OK);
     CHECK(a2c_trainer_learn(b, 20000, NULL, NULL) == A2C_OK);
     const size_t n = a2c_net_param_count(a2c_trainer_net(a));
@@ -207,7 +206,7 @@ static void test_threads_change_nothing(void)
         CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, 2) == A2C_OK);
         CHECK(a2c_trainer_create(&two, cfg, e2) == A2C_OK);
         /* every job on the helper, whatever the timing chooser would pick */
-        two->pin_mode = 1;
+        a2c__trainer_pin_mode(two, 1);
         record r1 = {0}, r2 = {0};
         CHECK(a2c_trainer_learn(one, 20000, on_update, &r1) == A2C_OK);
         CHECK(a2c_trainer_learn(two, 20000, on_update, &r2) == A2C_OK);
@@ -215,7 +214,7 @@ static void test_threads_change_nothing(void)
         CHECK(memcmp(a2c_net_params(a2c_trainer_net(one)), a2c_net_params(a2c_trainer_net(two)),
                      n * sizeof(float)) == 0);
         CHECK(r1.last.grad_norm == r2.last.grad_norm && r1.last.episodes == r2.last.episodes);
-        CHECK(two->worker.running == 0); /* joined at the end of learn */
+        CHECK(a2c__trainer_helper_running(two) == 0); /* joined at the end of learn */
         /* and with the timing chooser switching modes as it likes */
         a2c_env *e3;
         a2c_trainer *three;
@@ -254,7 +253,7 @@ static void test_update_by_hand(void)
         CHECK(a2c_trainer_learn(tr, 40, on_update, &r) == A2C_OK); /* exactly one update */
         CHECK_EQ_INT(r.calls, 1);
         memcpy(after, a2c_net_params(tnet), n * sizeof *after);
-        const a2c_rollout *ro = tr->ro;
+        const a2c_rollout *ro = a2c__trainer_rollout(tr);
         /* by hand, from the same starting parameters and the same rollout */
         CHECK(a2c_config_set_int(cfg, A2C_PARAM_MAX_BATCH, 40) == A2C_OK);
         a2c_net *net;
@@ -263,11 +262,12 @@ static void test_update_by_hand(void)
         CHECK(a2c_optimizer_create(&opt, cfg, n) == A2C_OK);
         CHECK(a2c_net_set_params(net, before, n) == A2C_OK);
         float values[40];
-        CHECK(a2c_net_forward(net, ro->obs, 40, NULL, values) == A2C_OK);
-        CHECK(memcmp(values, ro->values, sizeof values) == 0); /* the cached forward */
+        CHECK(a2c_net_forward(net, a2c_rollout_observations(ro), 40, NULL, values) == A2C_OK);
+        CHECK(memcmp(values, a2c_rollout_values(ro), sizeof values) == 0); /* the cached forward */
         double terms[A2C_LOSS_TERMS], norm;
         CHECK(a2c_net_zero_grad(net) == A2C_OK);
-        CHECK(a2c_net_loss_backward(net, cfg, 40, ro->actions, ro->advantages, ro->returns, terms,
+        CHECK(a2c_net_loss_backward(net, cfg, 40, a2c_rollout_actions(ro), a2c_rollout_advantages(ro),
+                                    a2c_rollout_returns(ro), terms,
                                     A2C_LOSS_TERMS) == A2C_OK);
         CHECK(a2c_clip_grad_norm(a2c_net_grads(net), n, 1e-3, &norm) == A2C_OK);
         CHECK(norm > 1e-2); /* clipping really happened */
@@ -337,18 +337,19 @@ static void test_truncation_bootstrap(void)
     a2c_trainer *tr;
     CHECK(a2c_trainer_create(&tr, cfg, &env) == A2C_OK);
     CHECK(a2c_trainer_learn(tr, 12, NULL, NULL) == A2C_OK);
-    const a2c_rollout *ro = tr->ro;
+    const a2c_rollout *ro = a2c__trainer_rollout(tr);
     /* the final observation of each env's first episode is (4/10, i) */
     const float final_obs[4] = {0.4f, 0.0f, 0.4f, 1.0f};
     float v[2];
     CHECK(a2c_net_forward(a2c_trainer_net(tr), final_obs, 2, NULL, v) == A2C_OK);
     for (int i = 0; i < 2; i++) {
         const float want = 1.0f + 0.9f * v[i]; /* float arithmetic, as SB3 */
-        CHECK(ro->rewards[3 * 2 + i] == want);
-        CHECK(ro->rewards[2 * 2 + i] == 1.0f);
+        CHECK(a2c_rollout_rewards(ro)[3 * 2 + i] == want);
+        CHECK(a2c_rollout_rewards(ro)[2 * 2 + i] == 1.0f);
         /* after the truncation a new episode starts */
-        CHECK(ro->episode_starts[4 * 2 + i] == 1.0f && ro->episode_starts[3 * 2 + i] == 0.0f);
-        CHECK(ro->episode_starts[0 * 2 + i] == 1.0f); /* the first reset */
+        CHECK(a2c__rollout_episode_starts(ro)[4 * 2 + i] == 1.0f &&
+              a2c__rollout_episode_starts(ro)[3 * 2 + i] == 0.0f);
+        CHECK(a2c__rollout_episode_starts(ro)[0 * 2 + i] == 1.0f); /* the first reset */
         CHECK(s.resets[i] == 2);
     }
     a2c_trainer_destroy(tr);
@@ -357,9 +358,12 @@ static void test_truncation_bootstrap(void)
     env = script_env(&s, 2, 4);
     s.term_at = 4;
     CHECK(a2c_trainer_create(&tr, cfg, &env) == A2C_OK);
-    CHECK(a2c_trainer_learn(tr, 12, NULL, NULL) == A2C_OK);
-    CHECK(tr->ro->rewards[3 * 2] == 1.0f && tr->ro->rewards[3 * 2 + 1] == 1.0f);
-    CHECK(tr->episodes == 2 && tr->win_count == 2 && tr->win_return[0] == 4.0);
+    record r = {0};
+    CHECK(a2c_trainer_learn(tr, 12, on_update, &r) == A2C_OK);
+    ro = a2c__trainer_rollout(tr);
+    CHECK(a2c_rollout_rewards(ro)[3 * 2] == 1.0f && a2c_rollout_rewards(ro)[3 * 2 + 1] == 1.0f);
+    CHECK(a2c__trainer_episodes(tr) == 2 && r.last.window_episodes == 2 &&
+          r.last.mean_return == 4.0);
     a2c_trainer_destroy(tr);
     a2c_config_destroy(cfg);
 }

@@ -90,6 +90,22 @@ typedef enum a2c_status {
  * allocates.  Unknown codes give "unknown status code".  Since 0.1. */
 A2C_API const char *a2c_strerror(a2c_status status);
 
+/* The enumerator's name of `status` ("A2C_E_INVALID_ARG"), for bindings
+ * that map statuses to exception classes; never NULL, never allocates.
+ * Unknown codes give "A2C_E_UNKNOWN".  Since 0.2. */
+A2C_API const char *a2c_status_name(a2c_status status);
+
+/* A message about the last call on this thread that failed: the function,
+ * and the argument or field at fault, e.g. "a2c_trainer_create:
+ * env->version is 0, expected A2C_ENV_V1".  Every public call that returns
+ * a status other than A2C_OK sets it; successful calls leave it alone, so
+ * read it right after the failure.  The text is valid until the next
+ * failing call on the same thread (each thread has its own); "" if no call
+ * on this thread has failed yet.  Never NULL, never allocates.  Platforms
+ * without C11 _Thread_local keep one message for the whole process.
+ * Since 0.2. */
+A2C_API const char *a2c_last_error(void);
+
 /* ------------------------------------------------------------------------
  * Allocator hooks
  * ------------------------------------------------------------------------ */

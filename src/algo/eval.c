@@ -1,97 +1,66 @@
 /* Evaluation, as SB3's evaluate_policy: episodes are shared out over the
  * sub-environments (env i runs (n + i) / num_envs of them), every
- * sub-environment steps in lockstep and resets when its episode ends, and
- * the mean and population standard deviation of the returns are reported.
- * Its own generators (from `seed`) drive resets and sampling, so an
- * evaluation never disturbs training. */
-#include "internal.h"
+ * sub-environment steps in lockstep through the vec-env layer and resets
+ * when its episode ends, and the mean and population standard deviation of
+ * the returns are reported.  Its own generators (from `seed`) drive resets
+ * and sampling, so an evaluation never disturbs training. */
+#include "common/rng.h"
+#include "envs/vecenv.h"
+#include "nn/net.h"
 
 #include <math.h>
-#include <string.h>
 
 typedef struct eval_buffers {
-    float *obs, *next_obs;
-    double *rewards, *ep_return;
-    int *terminated, *truncated;
-    int32_t *actions;
+    int32_t *discrete;
+    float *box;
     uint32_t *done_count, *target;
-    uint64_t *ep_length;
 } eval_buffers;
 
 /* Bytes the block needs, or 0 on overflow; with a block, also points every
  * buffer into it. */
-static size_t lay_out(eval_buffers *b, unsigned char *block, size_t n, size_t obs_dim)
+static size_t lay_out(eval_buffers *b, unsigned char *block, size_t n, size_t box_dim)
 {
     size_t used = 0;
-    b->obs = a2c__carve(n, obs_dim, sizeof(float), block, &used);
-    b->next_obs = a2c__carve(n, obs_dim, sizeof(float), block, &used);
-    b->rewards = a2c__carve(n, 1, sizeof(double), block, &used);
-    b->ep_return = a2c__carve(n, 1, sizeof(double), block, &used);
-    b->terminated = a2c__carve(n, 1, sizeof(int), block, &used);
-    b->truncated = a2c__carve(n, 1, sizeof(int), block, &used);
-    b->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
+    b->discrete = a2c__carve(n, 1, sizeof(int32_t), block, &used);
+    b->box = a2c__carve(n, box_dim, sizeof(float), block, &used);
     b->done_count = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
     b->target = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
-    b->ep_length = a2c__carve(n, 1, sizeof(uint64_t), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
-static a2c_status reset(const a2c_env *env, uint32_t i, a2c__rng *rng, float *obs)
+static a2c_status run(a2c_net *net, a2c__vecenv *envs, uint32_t n, uint32_t n_episodes,
+                      int deterministic, uint64_t seed, eval_buffers *b, double *mean,
+                      double *std, double *returns, const char *fn)
 {
-    if (env->reset(env->user, i, a2c__rng_next(rng), obs) != 0) return A2C_E_ENV;
-    return a2c__all_finite(obs, env->obs_dim) ? A2C_OK : A2C_E_NONFINITE;
-}
-
-static a2c_status run(a2c_net *net, const a2c_env *env, uint32_t n_episodes, int deterministic,
-                      uint64_t seed, eval_buffers *b, double *mean, double *std, double *returns)
-{
-    const uint32_t n = env->num_envs;
-    const size_t od = env->obs_dim;
-    a2c__rng reset_rng, sample_rng;
-    a2c__rng_seed(&reset_rng, seed, 4);
+    a2c__rng sample_rng;
     a2c__rng_seed(&sample_rng, seed, 5);
-    for (uint32_t i = 0; i < n; i++) {
-        b->target[i] = (n_episodes + i) / n;
-        a2c_status rc = reset(env, i, &reset_rng, b->obs + i * od);
-        if (rc != A2C_OK) return rc;
-    }
+    for (uint32_t i = 0; i < n; i++) b->target[i] = (n_episodes + i) / n;
+    a2c_status rc = a2c__vecenv_reset(envs, fn);
+    if (rc != A2C_OK) return rc;
+    const int box = a2c__net_dist(net)->action_kind == A2C_SPACE_BOX;
     uint32_t finished = 0;
     double sum = 0.0, sum_sq = 0.0;
     while (finished < n_episodes) {
-        a2c_status rc =
-            a2c__net_act(net, b->obs, n, deterministic, &sample_rng, b->actions, NULL, NULL);
+        rc = a2c__net_act(net, a2c__vecenv_obs(envs), n, deterministic, &sample_rng,
+                          box ? NULL : b->discrete, box ? b->box : NULL, NULL, NULL);
+        if (rc == A2C_E_NONFINITE) return a2c__fail(rc, fn, "the policy's outputs are not finite");
+        if (rc != A2C_OK) return a2c__fail_status(rc, fn);
+        rc = a2c__vecenv_step(envs, box ? NULL : b->discrete, box ? b->box : NULL, fn);
         if (rc != A2C_OK) return rc;
-        if (env->step_all) {
-            if (env->step_all(env->user, b->actions, NULL, b->next_obs, b->rewards, b->terminated,
-                              b->truncated) != 0)
-                return A2C_E_ENV;
-        } else {
-            for (uint32_t i = 0; i < n; i++)
-                if (env->step(env->user, i, b->actions[i], NULL, b->next_obs + i * od,
-                              &b->rewards[i], &b->terminated[i], &b->truncated[i]) != 0)
-                    return A2C_E_ENV;
-        }
-        if (!a2c__all_finite(b->next_obs, n * od)) return A2C_E_NONFINITE;
+        const int *terminated = a2c__vecenv_terminated(envs);
+        const int *truncated = a2c__vecenv_truncated(envs);
         for (uint32_t i = 0; i < n; i++) {
-            if (!isfinite(b->rewards[i])) return A2C_E_NONFINITE;
-            b->ep_return[i] += b->rewards[i];
-            b->ep_length[i]++;
-            const int limit = env->max_episode_steps && b->ep_length[i] >= env->max_episode_steps;
-            if (!b->terminated[i] && !b->truncated[i] && !limit) continue;
+            if (!terminated[i] && !truncated[i]) continue;
             if (b->done_count[i] < b->target[i]) {
-                const double r = b->ep_return[i];
+                const double r = a2c__vecenv_episode_return(envs, i);
                 if (returns) returns[finished] = r;
                 sum += r;
                 sum_sq += r * r;
                 finished++;
                 b->done_count[i]++;
             }
-            b->ep_return[i] = 0.0;
-            b->ep_length[i] = 0;
-            rc = reset(env, i, &reset_rng, b->next_obs + i * od);
-            if (rc != A2C_OK) return rc;
         }
-        memcpy(b->obs, b->next_obs, n * od * sizeof(float));
+        a2c__vecenv_advance(envs);
     }
     const double m = sum / n_episodes;
     const double var = sum_sq / n_episodes - m * m;
@@ -104,17 +73,35 @@ A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_epi
                                 int deterministic, uint64_t seed, double *mean, double *std,
                                 double *returns)
 {
-    if (!net || !env || n_episodes == 0 || env->version != A2C_ENV_V1 || env->num_envs < 1 ||
-        env->obs_dim != net->obs_dim || env->action_kind != A2C_SPACE_DISCRETE ||
-        env->action_dim != net->n_actions || !env->reset || (!env->step && !env->step_all))
-        return A2C_E_INVALID_ARG;
+    const char *fn = __func__;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, fn, "net is NULL");
+    if (n_episodes == 0) return a2c__fail(A2C_E_INVALID_ARG, fn, "n_episodes is 0");
+    a2c_status rc = a2c__vecenv_check(env, fn);
+    if (rc != A2C_OK) return rc;
+    const a2c__dist *dist = a2c__net_dist(net);
+    if (env->obs_dim != a2c_net_obs_dim(net))
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->obs_dim is %u but the net takes %zu",
+                         env->obs_dim, a2c_net_obs_dim(net));
+    if (env->action_kind != dist->action_kind)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->action_kind is %d but the net's is %d",
+                         (int)env->action_kind, dist->action_kind);
+    if (env->action_dim != dist->action_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->action_dim is %u but the net's is %zu",
+                         env->action_dim, dist->action_dim);
+    const a2c_allocator *alloc = a2c__net_allocator(net);
+    const size_t n = env->num_envs;
+    const size_t box_dim = dist->action_kind == A2C_SPACE_BOX ? dist->action_dim : 0;
     eval_buffers b;
-    const size_t bytes = lay_out(&b, NULL, env->num_envs, env->obs_dim);
-    if (bytes == 0) return A2C_E_INVALID_ARG;
-    unsigned char *block = a2c__alloc(&net->alloc, bytes);
-    if (!block) return A2C_E_NOMEM;
-    lay_out(&b, block, env->num_envs, env->obs_dim);
-    const a2c_status rc = run(net, env, n_episodes, deterministic, seed, &b, mean, std, returns);
-    a2c__free(&net->alloc, block, bytes);
+    const size_t bytes = lay_out(&b, NULL, n, box_dim);
+    unsigned char *block = bytes ? a2c__alloc(alloc, bytes) : NULL;
+    if (!block) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the evaluation buffers");
+    lay_out(&b, block, n, box_dim);
+    a2c__vecenv *envs = NULL;
+    rc = a2c__vecenv_create(&envs, env, alloc, seed, 4, fn);
+    if (rc == A2C_OK)
+        rc = run(net, envs, (uint32_t)n, n_episodes, deterministic, seed, &b, mean, std, returns,
+                 fn);
+    a2c__vecenv_destroy(envs);
+    a2c__free(alloc, block, bytes);
     return rc;
 }

@@ -4,7 +4,10 @@
  *   entropy_loss = -mean(entropy)
  *   loss = policy_loss + ent_coef * entropy_loss + vf_coef * value_loss
  * with its gradient with respect to the logits and the values. */
-#include "internal.h"
+#include "algo/loss.h"
+
+#include "common/config.h"
+#include "nn/net.h"
 
 #include <math.h>
 
@@ -50,14 +53,13 @@ static void mean_std(const float *x, size_t n, double *mean, double *std)
     *std = sqrt(ss / (double)(n - 1));
 }
 
-a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, size_t batch, size_t n,
-                             const int32_t *actions, const float *advantages,
+a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, const a2c__dist *dist, size_t batch,
+                             const int32_t *discrete, const float *box, const float *advantages,
                              const float *returns, double *adv_mean, double *adv_scale)
 {
     if (batch == 0) return A2C_E_INVALID_ARG;
     if (c->normalize_advantage && batch < 2) return A2C_E_INVALID_ARG;
-    for (size_t b = 0; b < batch; b++)
-        if (actions[b] < 0 || (size_t)actions[b] >= n) return A2C_E_INVALID_ARG;
+    if (!dist->ops->actions_valid(dist, discrete, box, batch)) return A2C_E_INVALID_ARG;
     if (!a2c__all_finite(advantages, batch) || !a2c__all_finite(returns, batch))
         return A2C_E_NONFINITE;
     *adv_mean = 0.0;
@@ -70,21 +72,24 @@ a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, size_t batch, size_t n,
     return A2C_OK;
 }
 
-void a2c__policy_loss(const a2c__loss_coefs *c, const float *logits, size_t batch, size_t n,
-                      const int32_t *actions, const float *advantages, double adv_mean,
-                      double adv_scale, float *dlogits, double *policy_loss, double *entropy_loss)
+void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
+                      const float *params, size_t batch, const int32_t *discrete,
+                      const float *box, const float *advantages, double adv_mean,
+                      double adv_scale, float *dhead, float *dparams, double *policy_loss,
+                      double *entropy_loss)
 {
+    const size_t width = dist->head_width;
     const double inv_b = 1.0 / (double)batch;
     double policy_sum = 0.0, entropy_sum = 0.0;
     for (size_t b = 0; b < batch; b++) {
-        float *d = dlogits + b * n;
-        const float h = a2c__log_softmax_row(logits + b * n, n, d); /* d holds logp */
         const double adv = ((double)advantages[b] - adv_mean) * adv_scale;
-        const size_t a = (size_t)actions[b];
-        policy_sum += adv * (double)d[a];
-        entropy_sum += (double)h;
-        /* loss = -adv/B * logp[a] - ent_coef/B * entropy + ... */
-        a2c__categorical_backward_row(d, n, a, h, -adv * inv_b, -c->ent_coef * inv_b, d);
+        double log_prob, entropy;
+        /* loss = -adv/B * log pi(a) - ent_coef/B * entropy + ... */
+        dist->ops->policy_row(dist, head + b * width, params, b, discrete, box, -adv * inv_b,
+                              -c->ent_coef * inv_b, dhead + b * width, dparams, &log_prob,
+                              &entropy);
+        policy_sum += adv * log_prob;
+        entropy_sum += entropy;
     }
     *policy_loss = -policy_sum * inv_b;
     *entropy_loss = -entropy_sum * inv_b;
@@ -102,18 +107,80 @@ a2c_status a2c__loss_terms(const a2c__loss_coefs *c, double policy_loss, double 
     return A2C_OK;
 }
 
+/* The whole loss from explicit buffers. */
+static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
+                             const float *params, const float *values, size_t batch,
+                             const int32_t *discrete, const float *box, const float *advantages,
+                             const float *returns, float *dhead, float *dparams, float *dvalues,
+                             double *terms)
+{
+    double mean, scale, policy, entropy;
+    const a2c_status rc = a2c__loss_prepare(c, dist, batch, discrete, box, advantages, returns,
+                                            &mean, &scale);
+    if (rc != A2C_OK) return rc;
+    a2c__policy_loss(c, dist, head, params, batch, discrete, box, advantages, mean, scale, dhead,
+                     dparams, &policy, &entropy);
+    const double value =
+        a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
+    return a2c__loss_terms(c, policy, entropy, value, terms);
+}
+
+a2c_status a2c__loss_net(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
+                         const int32_t *discrete, const float *box, const float *advantages,
+                         const float *returns, double *terms)
+{
+    return whole_loss(c, a2c__net_dist(net), a2c__net_head(net, 0), a2c__net_dist_params(net),
+                      a2c__net_values(net, 0), batch, discrete, box, advantages, returns,
+                      a2c__net_dhead(net), a2c__net_dist_grads(net), a2c__net_dvalues(net),
+                      terms);
+}
+
 a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const float *values,
                          size_t batch, size_t n, const int32_t *actions,
                          const float *advantages, const float *returns, float *dlogits,
                          float *dvalues, double *terms)
 {
-    double mean, scale, policy, entropy;
-    const a2c_status rc =
-        a2c__loss_prepare(c, batch, n, actions, advantages, returns, &mean, &scale);
-    if (rc != A2C_OK) return rc;
-    a2c__policy_loss(c, logits, batch, n, actions, advantages, mean, scale, dlogits, &policy,
-                     &entropy);
-    const double value =
-        a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
-    return a2c__loss_terms(c, policy, entropy, value, terms);
+    a2c__dist dist;
+    if (a2c__dist_init(&dist, A2C_SPACE_DISCRETE, n) != A2C_OK) return A2C_E_INVALID_ARG;
+    return whole_loss(c, &dist, logits, NULL, values, batch, actions, NULL, advantages, returns,
+                      dlogits, NULL, dvalues, terms);
+}
+
+/* ---- public: the loss and its backward pass on a net ---- */
+
+A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                         const int32_t *actions, const float *advantages,
+                                         const float *returns, double *terms, size_t n_terms)
+{
+    const char *fn = __func__;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, fn, "net is NULL");
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, fn, "actions is NULL");
+    if (!advantages) return a2c__fail(A2C_E_INVALID_ARG, fn, "advantages is NULL");
+    if (!returns) return a2c__fail(A2C_E_INVALID_ARG, fn, "returns is NULL");
+    if (batch == 0) return a2c__fail(A2C_E_INVALID_ARG, fn, "batch is 0");
+    if (a2c__net_cached(net) != batch)
+        return a2c__fail(A2C_E_STATE, fn, "batch is %zu but the last forward pass ran %zu rows",
+                         batch, a2c__net_cached(net));
+    a2c__loss_coefs c;
+    a2c__loss_coefs_from_config(cfg, &c);
+    double t[A2C_LOSS_TERMS];
+    const a2c_status rc = a2c__loss_net(net, &c, batch, actions, NULL, advantages, returns, t);
+    if (rc == A2C_E_INVALID_ARG) {
+        if (c.normalize_advantage && batch < 2)
+            return a2c__fail(rc, fn, "normalize_advantage needs a batch of 2 or more");
+        return a2c__fail(rc, fn, "actions holds a value outside 0..%zu",
+                         a2c__net_dist(net)->action_dim - 1);
+    }
+    if (rc == A2C_E_NONFINITE)
+        return a2c__fail(rc, fn, "advantages, returns or the loss are not finite");
+    if (rc != A2C_OK) return a2c__fail_status(rc, fn);
+    if (a2c__net_shared(net)) {
+        a2c__net_backward_shared(net, batch);
+    } else {
+        a2c__net_backward_actor(net, batch);
+        a2c__net_backward_critic(net, batch);
+    }
+    for (size_t k = 0; terms && k < n_terms && k < A2C_LOSS_TERMS; k++) terms[k] = t[k];
+    return A2C_OK;
 }

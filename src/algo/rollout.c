@@ -1,6 +1,20 @@
 /* a2c_rollout: SB3's RolloutBuffer, [n_steps][n_envs], and its GAE. */
-#include "internal.h"
+#include "algo/rollout.h"
 
+#include "common/config.h"
+#include "common/error.h"
+
+struct a2c_rollout {
+    a2c_allocator alloc;
+    size_t n_steps, n_envs, obs_dim, pos; /* pos: steps added */
+    float *obs;                           /* n_steps x n_envs x obs_dim */
+    int32_t *actions;                     /* n_steps x n_envs, like every buffer below */
+    float *rewards, *episode_starts, *values, *log_probs, *advantages, *returns;
+    void *block;
+    size_t block_bytes;
+};
+
+#include <math.h>
 #include <string.h>
 
 void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
@@ -46,24 +60,33 @@ static size_t lay_out(a2c_rollout *ro, unsigned char *block)
 
 A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
-    if (!cfg || obs_dim < 1 || obs_dim > A2C_MAX_WIDTH) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
+    if (obs_dim < 1 || obs_dim > A2C_MAX_WIDTH)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs_dim is %zu, expected 1..%d", obs_dim,
+                         A2C_MAX_WIDTH);
     const size_t n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
     const size_t n_envs = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
-    a2c_rollout *ro = a2c__alloc(&cfg->alloc, sizeof *ro);
-    if (!ro) return A2C_E_NOMEM;
-    *ro = (a2c_rollout){.alloc = cfg->alloc, .n_steps = n_steps, .n_envs = n_envs,
+    a2c_rollout *ro = a2c__alloc(a2c__config_allocator(cfg), sizeof *ro);
+    if (!ro)
+        return a2c__fail(A2C_E_NOMEM, __func__, "cannot allocate the rollout (%zu bytes)",
+                         sizeof *ro);
+    *ro = (a2c_rollout){.alloc = *a2c__config_allocator(cfg), .n_steps = n_steps, .n_envs = n_envs,
                         .obs_dim = obs_dim};
     ro->block_bytes = lay_out(ro, NULL);
     if (ro->block_bytes == 0) {
         a2c__free(&ro->alloc, ro, sizeof *ro);
-        return A2C_E_INVALID_ARG;
+        return a2c__fail(A2C_E_INVALID_ARG, __func__,
+                         "n_steps %zu x n_envs %zu x obs_dim %zu is too large", n_steps, n_envs,
+                         obs_dim);
     }
-    ro->block = a2c__alloc(&cfg->alloc, ro->block_bytes);
+    ro->block = a2c__alloc(a2c__config_allocator(cfg), ro->block_bytes);
     if (!ro->block) {
         a2c__free(&ro->alloc, ro, sizeof *ro);
-        return A2C_E_NOMEM;
+        return a2c__fail(A2C_E_NOMEM, __func__,
+                         "cannot allocate %zu bytes of buffers (n_steps %zu x n_envs %zu)",
+                         ro->block_bytes, n_steps, n_envs);
     }
     lay_out(ro, ro->block);
     *out = ro;
@@ -80,7 +103,7 @@ A2C_API void a2c_rollout_destroy(a2c_rollout *ro)
 
 A2C_API a2c_status a2c_rollout_reset(a2c_rollout *ro)
 {
-    if (!ro) return A2C_E_INVALID_ARG;
+    if (!ro) return a2c__fail(A2C_E_INVALID_ARG, __func__, "ro is NULL");
     ro->pos = 0;
     return A2C_OK;
 }
@@ -89,14 +112,27 @@ A2C_API a2c_status a2c_rollout_add(a2c_rollout *ro, const float *obs, const int3
                                    const float *rewards, const float *episode_starts,
                                    const float *values, const float *log_probs)
 {
-    if (!ro || !obs || !actions || !rewards || !episode_starts || !values || !log_probs)
-        return A2C_E_INVALID_ARG;
-    if (ro->pos == ro->n_steps) return A2C_E_STATE;
+    /* the float inputs in order, for the NULL and finite checks */
+    const float *in[5] = {obs, rewards, episode_starts, values, log_probs};
+    static const char *const in_name[5] = {"obs", "rewards", "episode_starts", "values",
+                                           "log_probs"};
+    if (!ro) return a2c__fail(A2C_E_INVALID_ARG, __func__, "ro is NULL");
+    if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
+    for (int j = 1; j < 5; j++)
+        if (!in[j]) return a2c__fail(A2C_E_INVALID_ARG, __func__, "%s is NULL", in_name[j]);
+    if (ro->pos == ro->n_steps)
+        return a2c__fail(A2C_E_STATE, __func__,
+                         "rollout is full (%zu steps), call a2c_rollout_reset first", ro->pos);
     const size_t n = ro->n_envs, at = ro->pos * n;
-    if (!a2c__all_finite(obs, n * ro->obs_dim) || !a2c__all_finite(rewards, n) ||
-        !a2c__all_finite(episode_starts, n) || !a2c__all_finite(values, n) ||
-        !a2c__all_finite(log_probs, n))
-        return A2C_E_NONFINITE;
+    for (int j = 0; j < 5; j++) {
+        const size_t len = j == 0 ? n * ro->obs_dim : n;
+        if (a2c__all_finite(in[j], len)) continue;
+        size_t k = 0;
+        while (k + 1 < len && isfinite(in[j][k])) k++;
+        return a2c__fail(A2C_E_NONFINITE, __func__, "%s[%zu] is %g", in_name[j], k,
+                         (double)in[j][k]);
+    }
     memcpy(ro->obs + at * ro->obs_dim, obs, n * ro->obs_dim * sizeof *obs);
     memcpy(ro->actions + at, actions, n * sizeof *actions);
     memcpy(ro->rewards + at, rewards, n * sizeof *rewards);
@@ -110,10 +146,22 @@ A2C_API a2c_status a2c_rollout_add(a2c_rollout *ro, const float *obs, const int3
 A2C_API a2c_status a2c_rollout_compute_gae(a2c_rollout *ro, const a2c_config *cfg,
                                            const float *last_values, const float *dones)
 {
-    if (!ro || !cfg || !last_values || !dones) return A2C_E_INVALID_ARG;
-    if (ro->pos != ro->n_steps) return A2C_E_STATE;
-    if (!a2c__all_finite(last_values, ro->n_envs) || !a2c__all_finite(dones, ro->n_envs))
-        return A2C_E_NONFINITE;
+    if (!ro) return a2c__fail(A2C_E_INVALID_ARG, __func__, "ro is NULL");
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
+    if (!last_values) return a2c__fail(A2C_E_INVALID_ARG, __func__, "last_values is NULL");
+    if (!dones) return a2c__fail(A2C_E_INVALID_ARG, __func__, "dones is NULL");
+    if (ro->pos != ro->n_steps)
+        return a2c__fail(A2C_E_STATE, __func__, "rollout holds %zu of %zu steps, expected full",
+                         ro->pos, ro->n_steps);
+    const float *in[2] = {last_values, dones};
+    static const char *const in_name[2] = {"last_values", "dones"};
+    for (int j = 0; j < 2; j++) {
+        if (a2c__all_finite(in[j], ro->n_envs)) continue;
+        size_t k = 0;
+        while (k + 1 < ro->n_envs && isfinite(in[j][k])) k++;
+        return a2c__fail(A2C_E_NONFINITE, __func__, "%s[%zu] is %g", in_name[j], k,
+                         (double)in[j][k]);
+    }
     a2c__gae(ro->n_steps, ro->n_envs, a2c__cfg_double(cfg, A2C_PARAM_GAMMA),
              a2c__cfg_double(cfg, A2C_PARAM_GAE_LAMBDA), ro->rewards, ro->values,
              ro->episode_starts, last_values, dones, ro->advantages, ro->returns);
@@ -130,3 +178,29 @@ A2C_API const float *a2c_rollout_advantages(const a2c_rollout *ro)
 }
 A2C_API const float *a2c_rollout_returns(const a2c_rollout *ro) { return ro ? ro->returns : NULL; }
 A2C_API size_t a2c_rollout_size(const a2c_rollout *ro) { return ro ? ro->pos : 0; }
+
+/* ---- for the trainer ---- */
+
+void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32_t *actions,
+                        const float *rewards, const float *episode_starts, const float *values)
+{
+    const size_t n = ro->n_envs, at = t * n;
+    memcpy(ro->obs + at * ro->obs_dim, obs, n * ro->obs_dim * sizeof *obs);
+    memcpy(ro->actions + at, actions, n * sizeof *actions);
+    memcpy(ro->rewards + at, rewards, n * sizeof *rewards);
+    memcpy(ro->episode_starts + at, episode_starts, n * sizeof *episode_starts);
+    memcpy(ro->values + at, values, n * sizeof *values);
+    ro->pos = t + 1;
+}
+
+void a2c__rollout_finish(a2c_rollout *ro, double gamma, double gae_lambda,
+                         const float *last_values, const float *dones)
+{
+    a2c__gae(ro->n_steps, ro->n_envs, gamma, gae_lambda, ro->rewards, ro->values,
+             ro->episode_starts, last_values, dones, ro->advantages, ro->returns);
+}
+
+const float *a2c__rollout_episode_starts(const a2c_rollout *ro)
+{
+    return ro->episode_starts;
+}

@@ -6,22 +6,83 @@
  * recomputes in train(), and backward runs on them directly.  Extra rows
  * after the rollout's serve the critic-only passes (final observations of
  * truncated episodes, and the bootstrap value of the last observations).
- * Everything is sized at creation: nothing is allocated per step. */
-#include "internal.h"
+ * Everything is sized at creation: nothing is allocated per step.
+ *
+ * The trainer owns the pieces and calls them: the environments through the
+ * vec-env layer, the net, the loss (in halves, so that a helper thread can
+ * take the actor's), the optimizer and the rollout.  It reads none of
+ * their fields. */
+#include "algo/trainer.h"
+
+#include "algo/loss.h"
+#include "algo/optimizer.h"
+#include "algo/rollout.h"
+#include "algo/worker.h"
+#include "common/config.h"
+#include "common/rng.h"
+#include "envs/vecenv.h"
+#include "nn/net.h"
 
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- creation ---- */
+typedef struct mode_chooser {
+    int state;             /* 0 running a choice, 1 probing inline, 2 probing the helper */
+    int decided;
+    uint64_t left, keep;   /* updates until the next step; current keep length */
+    double mark;           /* when the current probe began */
+    double inline_seconds; /* the last inline probe */
+} mode_chooser;
 
-static int env_ok(const a2c_env *env)
-{
-    return env && env->version == A2C_ENV_V1 && env->num_envs >= 1 && env->num_envs <= 65536 &&
-           env->obs_dim >= 1 && env->obs_dim <= A2C_MAX_WIDTH &&
-           env->action_kind == A2C_SPACE_DISCRETE && env->action_dim >= 1 &&
-           env->action_dim <= A2C_MAX_WIDTH && env->reset && (env->step || env->step_all);
-}
+/* One side's share of the flat vector: up to three ranges, in the order
+ * their squares are summed and their parameters updated. */
+typedef struct side {
+    a2c__range ranges[3];
+    size_t n;
+} side;
+
+struct a2c_trainer {
+    a2c_allocator alloc;
+    const a2c_env *env;
+    a2c__vecenv *envs;
+    a2c_net *net;
+    a2c_optimizer *opt;
+    a2c_rollout *ro;
+    const a2c__dist *dist;
+    a2c__loss_coefs coefs;
+    size_t n_envs, n_steps, obs_dim, batch;
+    double gamma, gae_lambda, max_grad_norm;
+    /* per sub-environment, n_envs entries (final_obs: n_envs x obs_dim) */
+    float *final_obs; /* final observations of truncated episodes, packed */
+    float *episode_starts, *rewards_f, *dones_f, *last_values;
+    int32_t *actions;
+    uint32_t *truncated_rows; /* envs whose final observation needs a value */
+    void *block;
+    size_t block_bytes;
+    /* progress and statistics (all saved in trainer checkpoints) */
+    uint64_t timesteps, episodes, updates;
+    a2c__rng sample_rng;
+    double win_return[A2C__WINDOW];
+    uint64_t win_length[A2C__WINDOW];
+    uint32_t win_count, win_next;
+    int need_reset;
+    /* The optional helper thread does the actor's half of every pass; the
+     * norm and the optimizer take each side's parameters separately (a
+     * shared trunk: all of them as the critic's), whether or not a helper
+     * runs: the same sums in the same order, the same results. */
+    side sides[2]; /* 0 actor, 1 critic */
+    a2c__worker worker;
+    int threads;
+    /* whether jobs go to the helper (1) or run inline (0): both modes are
+     * timed now and then and the faster kept (a busy machine can make the
+     * helper a loss); results are the same either way */
+    int use_helper, chosen;
+    int pin_mode; /* tests: -1 chooses, 0 always inline, 1 always the helper */
+    mode_chooser chooser;
+};
+
+/* ---- creation ---- */
 
 /* Bytes the block needs, or 0 on overflow; with a block, also points every
  * buffer into it. */
@@ -29,79 +90,111 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
 {
     const size_t n = tr->n_envs, od = tr->obs_dim;
     size_t used = 0;
-    tr->obs = a2c__carve(n, od, sizeof(float), block, &used);
-    tr->next_obs = a2c__carve(n, od, sizeof(float), block, &used);
     tr->final_obs = a2c__carve(n, od, sizeof(float), block, &used);
     tr->episode_starts = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->rewards_f = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->dones_f = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->last_values = a2c__carve(n, 1, sizeof(float), block, &used);
-    tr->rewards = a2c__carve(n, 1, sizeof(double), block, &used);
-    tr->terminated = a2c__carve(n, 1, sizeof(int), block, &used);
-    tr->truncated = a2c__carve(n, 1, sizeof(int), block, &used);
     tr->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
     tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
-    tr->ep_return = a2c__carve(n, 1, sizeof(double), block, &used);
-    tr->ep_length = a2c__carve(n, 1, sizeof(uint64_t), block, &used);
     return used == SIZE_MAX ? 0 : used;
+}
+
+static void add_range(side *s, a2c__range r)
+{
+    if (r.end > r.begin) s->ranges[s->n++] = r;
+}
+
+/* The actor's side is [actor trunk | action head | distribution
+ * parameters], the critic's [critic trunk | value head]; a shared trunk
+ * makes everything the critic's. */
+static void split_sides(a2c_trainer *tr)
+{
+    a2c__net_layout l;
+    a2c__net_ranges(tr->net, &l);
+    memset(tr->sides, 0, sizeof tr->sides);
+    if (a2c__net_shared(tr->net)) {
+        add_range(&tr->sides[1], (a2c__range){0, a2c_net_param_count(tr->net)});
+        return;
+    }
+    add_range(&tr->sides[0], l.actor_trunk);
+    add_range(&tr->sides[0], l.action_head);
+    add_range(&tr->sides[0], l.dist_params);
+    add_range(&tr->sides[1], l.critic_trunk);
+    add_range(&tr->sides[1], l.value_head);
 }
 
 A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    const char *fn = __func__;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, fn, "out is NULL");
     *out = NULL;
-    if (!cfg || !env_ok(env)) return A2C_E_INVALID_ARG;
-    a2c_trainer *tr = a2c__alloc(&cfg->alloc, sizeof *tr);
-    if (!tr) return A2C_E_NOMEM;
-    a2c_status rc = A2C_OK;
-    tr->alloc = cfg->alloc;
-    tr->cfg = *cfg;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    a2c_status rc = a2c__vecenv_check(env, fn);
+    if (rc != A2C_OK) return rc;
+    if (env->action_kind != A2C_SPACE_DISCRETE)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->action_kind is A2C_SPACE_BOX; only "
+                                                "discrete actions can be trained so far");
+    const size_t n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
+    if (a2c__cfg_int(cfg, A2C_PARAM_NORMALIZE_ADVANTAGE) && n_steps * env->num_envs < 2)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, /* SB3 refuses this too: the std of one value */
+                         "normalize_advantage needs n_steps x num_envs >= 2");
+    const a2c_allocator *alloc = a2c__config_allocator(cfg);
+    a2c_trainer *tr = a2c__alloc(alloc, sizeof *tr);
+    if (!tr) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the trainer");
+    a2c_config *own = NULL;
+    tr->alloc = *alloc;
     tr->env = env;
     tr->n_envs = env->num_envs;
-    tr->n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
+    tr->n_steps = n_steps;
     tr->obs_dim = env->obs_dim;
     tr->batch = tr->n_steps * tr->n_envs;
     tr->gamma = a2c__cfg_double(cfg, A2C_PARAM_GAMMA);
+    tr->gae_lambda = a2c__cfg_double(cfg, A2C_PARAM_GAE_LAMBDA);
     tr->max_grad_norm = a2c__cfg_double(cfg, A2C_PARAM_MAX_GRAD_NORM);
+    tr->threads = (int)a2c__cfg_int(cfg, A2C_PARAM_N_THREADS);
     a2c__loss_coefs_from_config(cfg, &tr->coefs);
-    if (tr->coefs.normalize_advantage && tr->batch < 2) {
-        rc = A2C_E_INVALID_ARG; /* SB3 refuses this too: the std of one value */
-        goto fail;
-    }
     /* The net's workspace: the rollout's rows plus n_envs for critic-only
      * passes; the env decides n_envs. */
-    A2C_TRY(a2c_config_set_int(&tr->cfg, A2C_PARAM_N_ENVS, (int64_t)tr->n_envs));
-    A2C_TRY(a2c_config_set_int(&tr->cfg, A2C_PARAM_MAX_BATCH, (int64_t)(tr->batch + tr->n_envs)));
-    A2C_TRY(a2c_net_create(&tr->net, &tr->cfg, env->obs_dim, env->action_dim));
-    A2C_TRY(a2c_optimizer_create(&tr->opt, &tr->cfg, a2c_net_param_count(tr->net)));
-    A2C_TRY(a2c_rollout_create(&tr->ro, &tr->cfg, env->obs_dim));
+    if (a2c_config_clone(cfg, &own) != A2C_OK) {
+        rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the trainer's configuration");
+        goto fail;
+    }
+    if (a2c_config_set_int(own, A2C_PARAM_N_ENVS, (int64_t)tr->n_envs) != A2C_OK ||
+        a2c_config_set_int(own, A2C_PARAM_MAX_BATCH, (int64_t)(tr->batch + tr->n_envs)) !=
+            A2C_OK) {
+        rc = a2c__fail(A2C_E_INVALID_ARG, fn,
+                       "n_steps x num_envs + num_envs is %zu, above the max_batch limit",
+                       tr->batch + tr->n_envs);
+        goto fail;
+    }
+    A2C_TRY(a2c__net_create(&tr->net, own, env->obs_dim, env->action_kind, env->action_dim, 1,
+                            fn));
+    A2C_TRY(a2c_optimizer_create(&tr->opt, own, a2c_net_param_count(tr->net)));
+    A2C_TRY(a2c_rollout_create(&tr->ro, own, env->obs_dim));
+    const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
+    A2C_TRY(a2c__vecenv_create(&tr->envs, env, alloc, seed, 3, fn));
     tr->block_bytes = lay_out(tr, NULL);
     if (tr->block_bytes == 0) {
-        rc = A2C_E_INVALID_ARG;
+        rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the trainer's buffers overflow");
         goto fail;
     }
     tr->block = a2c__alloc(&tr->alloc, tr->block_bytes);
     if (!tr->block) {
-        rc = A2C_E_NOMEM;
+        rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the trainer's buffers");
         goto fail;
     }
     lay_out(tr, tr->block);
-    tr->threads = (int)a2c__cfg_int(cfg, A2C_PARAM_N_THREADS);
-    /* The norm and the optimizer take each side's parameters separately
-     * (a shared trunk: all of them as the critic's), whether or not a
-     * helper thread runs: the same sums in the same order, same results. */
-    const a2c_net *net = tr->net;
-    tr->cut[0] = net->shared ? 0 : net->n_vf > 0 ? net->vf[0].w : net->head_pi.w;
-    tr->cut[1] = net->shared ? 0 : net->head_pi.w;
-    tr->cut[2] = net->shared ? 0 : net->head_vf.w;
-    const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
+    tr->dist = a2c__net_dist(tr->net);
+    split_sides(tr);
     a2c__rng_seed(&tr->sample_rng, seed, 2);
-    a2c__rng_seed(&tr->reset_rng, seed, 3);
     tr->need_reset = 1;
     tr->pin_mode = -1;
+    a2c_config_destroy(own);
     *out = tr;
     return A2C_OK;
 fail:
+    a2c_config_destroy(own);
     a2c_trainer_destroy(tr);
     return rc;
 }
@@ -110,6 +203,7 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr)
 {
     if (!tr) return;
     a2c_allocator a = tr->alloc;
+    a2c__vecenv_destroy(tr->envs);
     a2c_rollout_destroy(tr->ro);
     a2c_optimizer_destroy(tr->opt);
     a2c_net_destroy(tr->net);
@@ -127,49 +221,6 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
     return tr ? tr->timesteps : 0;
 }
 
-/* ---- environment stepping (SB3's DummyVecEnv) ---- */
-
-static a2c_status reset_one(a2c_trainer *tr, uint32_t i, float *obs)
-{
-    const a2c_env *env = tr->env;
-    if (env->reset(env->user, i, a2c__rng_next(&tr->reset_rng), obs) != 0) return A2C_E_ENV;
-    if (!a2c__all_finite(obs, tr->obs_dim)) return A2C_E_NONFINITE;
-    tr->ep_return[i] = 0.0;
-    tr->ep_length[i] = 0;
-    return A2C_OK;
-}
-
-static a2c_status reset_all(a2c_trainer *tr)
-{
-    for (uint32_t i = 0; i < tr->n_envs; i++) {
-        a2c_status rc = reset_one(tr, i, tr->obs + i * tr->obs_dim);
-        if (rc != A2C_OK) return rc;
-        tr->episode_starts[i] = 1.0f;
-    }
-    tr->need_reset = 0;
-    return A2C_OK;
-}
-
-static a2c_status step_envs(a2c_trainer *tr)
-{
-    const a2c_env *env = tr->env;
-    if (env->step_all) {
-        if (env->step_all(env->user, tr->actions, NULL, tr->next_obs, tr->rewards,
-                          tr->terminated, tr->truncated) != 0)
-            return A2C_E_ENV;
-    } else {
-        for (uint32_t i = 0; i < tr->n_envs; i++)
-            if (env->step(env->user, i, tr->actions[i], NULL, tr->next_obs + i * tr->obs_dim,
-                          &tr->rewards[i], &tr->terminated[i], &tr->truncated[i]) != 0)
-                return A2C_E_ENV;
-    }
-    double sum = 0.0;
-    for (size_t i = 0; i < tr->n_envs; i++) sum += tr->rewards[i];
-    if (!isfinite(sum) || !a2c__all_finite(tr->next_obs, tr->n_envs * tr->obs_dim))
-        return A2C_E_NONFINITE;
-    return A2C_OK;
-}
-
 /* ---- the helper thread's share ---- */
 
 enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE };
@@ -184,44 +235,48 @@ typedef struct job {
 } job;
 
 /* Sum of squares of one side's gradient: actor (0) or critic (1). */
-static double side_sum_squares(const a2c_trainer *tr, int side)
+static double side_sum_squares(const a2c_trainer *tr, int which)
 {
-    const a2c_net *net = tr->net;
-    const float *g = net->grads;
-    if (side == 0)
-        return net->k->sum_squares(g, tr->cut[0]) +
-               net->k->sum_squares(g + tr->cut[1], tr->cut[2] - tr->cut[1]);
-    return net->k->sum_squares(g + tr->cut[0], tr->cut[1] - tr->cut[0]) +
-           net->k->sum_squares(g + tr->cut[2], net->n_params - tr->cut[2]);
+    const a2c__kernels *k = a2c__net_kernels(tr->net);
+    const float *g = a2c_net_grads(tr->net);
+    const side *s = &tr->sides[which];
+    double sum = 0.0;
+    for (size_t r = 0; r < s->n; r++) {
+        const double part = k->sum_squares(g + s->ranges[r].begin,
+                                           s->ranges[r].end - s->ranges[r].begin);
+        sum = r == 0 ? part : sum + part;
+    }
+    return sum;
 }
 
 /* The optimizer step on one side's parameters. */
-static void side_optimize(a2c_trainer *tr, int side, double progress, float scale)
+static void side_optimize(a2c_trainer *tr, int which, double progress, float scale)
 {
-    a2c_net *net = tr->net;
-    const size_t a = side == 0 ? 0 : tr->cut[0], b = side == 0 ? tr->cut[0] : tr->cut[1];
-    const size_t c = side == 0 ? tr->cut[1] : tr->cut[2], d = side == 0 ? tr->cut[2] : net->n_params;
-    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, a, b, scale);
-    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, c, d, scale);
+    float *params = a2c_net_params(tr->net), *grads = a2c_net_grads(tr->net);
+    const side *s = &tr->sides[which];
+    for (size_t r = 0; r < s->n; r++)
+        a2c__optimizer_apply_range(tr->opt, params, grads, progress, s->ranges[r].begin,
+                                   s->ranges[r].end, scale);
 }
 
 /* The actor's half of a pass. */
 static void run_job(void *arg)
 {
     job *j = arg;
-    a2c_net *net = j->tr->net;
+    a2c_trainer *tr = j->tr;
+    a2c_net *net = tr->net;
     switch (j->kind) {
     case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
-    case JOB_BACKWARD: {
-        const a2c_rollout *ro = j->tr->ro;
-        a2c__policy_loss(&j->tr->coefs, net->head_pi.h, j->batch, net->n_actions, ro->actions,
-                         ro->advantages, j->adv_mean, j->adv_scale, net->dlogits,
-                         &j->policy_loss, &j->entropy_loss);
+    case JOB_BACKWARD:
+        a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
+                         j->batch, a2c_rollout_actions(tr->ro), NULL,
+                         a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
+                         a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
+                         &j->entropy_loss);
         a2c__net_backward_actor(net, j->batch);
-        j->sum = side_sum_squares(j->tr, 0);
+        j->sum = side_sum_squares(tr, 0);
         break;
-    }
-    case JOB_OPTIMIZE: side_optimize(j->tr, 0, j->progress, j->scale); break;
+    case JOB_OPTIMIZE: side_optimize(tr, 0, j->progress, j->scale); break;
     }
 }
 
@@ -258,7 +313,7 @@ static void join(a2c_trainer *tr)
 
 static void decide(a2c_trainer *tr, int helper)
 {
-    a2c__mode_chooser *c = &tr->chooser;
+    mode_chooser *c = &tr->chooser;
     c->keep = c->decided && helper == tr->chosen
                   ? (c->keep * 2 < KEEP_MAX ? c->keep * 2 : KEEP_MAX)
                   : KEEP_MIN;
@@ -271,7 +326,7 @@ static void decide(a2c_trainer *tr, int helper)
 
 static void choose_mode(a2c_trainer *tr)
 {
-    a2c__mode_chooser *c = &tr->chooser;
+    mode_chooser *c = &tr->chooser;
     const double t = now_seconds();
     if (c->state == 2 && t - c->mark > c->inline_seconds) { /* the helper lost already */
         decide(tr, 0);
@@ -307,67 +362,64 @@ static void record_episode(a2c_trainer *tr, double ret, uint64_t len)
 
 /* One env step for all sub-environments, from the actions chosen on
  * rollout row block t.  Handles episode ends as SB3 does: the step's
- * `dones`, a reset in the same step, and gamma * V(final observation)
- * added to the reward of a time-limit truncation. */
-static a2c_status collect_step(a2c_trainer *tr, size_t t)
+ * `dones`, a reset in the same step (the vec-env layer's), and
+ * gamma * V(final observation) added to the reward of a time-limit
+ * truncation. */
+static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
 {
     const size_t n = tr->n_envs, od = tr->obs_dim, row0 = t * n;
     a2c_net *net = tr->net;
+    const float *obs = a2c__vecenv_obs(tr->envs);
     a2c_status rc = A2C_OK;
-    if (net->shared) {
-        rc = a2c__net_forward_rows(net, tr->obs, row0, n, 1);
+    if (a2c__net_shared(net)) {
+        rc = a2c__net_forward_rows(net, obs, row0, n, 1);
     } else {
-        a2c__net_set_inputs(net, tr->obs, row0, n);
+        a2c__net_set_inputs(net, obs, row0, n);
         job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0};
         dispatch(tr, &j);
         a2c__net_forward_critic(net, row0, n);
         join(tr);
     }
     /* no log-probabilities: SB3's A2C stores them but never uses them */
-    if (rc == A2C_OK) rc = a2c__net_sample(net, row0, n, &tr->sample_rng, 0, tr->actions, NULL);
-    if (rc == A2C_OK) rc = step_envs(tr);
+    if (rc == A2C_OK)
+        rc = a2c__net_sample(net, row0, n, &tr->sample_rng, 0, tr->actions, NULL, NULL);
+    if (rc == A2C_E_NONFINITE) return a2c__fail(rc, fn, "the policy's outputs are not finite");
+    if (rc != A2C_OK) return a2c__fail_status(rc, fn);
+    rc = a2c__vecenv_step(tr->envs, tr->actions, NULL, fn);
     if (rc != A2C_OK) return rc;
     tr->timesteps += n;
 
-    const uint32_t limit = tr->env->max_episode_steps;
+    const double *rewards = a2c__vecenv_rewards(tr->envs);
+    const int *terminated = a2c__vecenv_terminated(tr->envs);
+    const int *truncated = a2c__vecenv_truncated(tr->envs);
     size_t n_trunc = 0;
     for (uint32_t i = 0; i < n; i++) {
-        tr->ep_return[i] += tr->rewards[i];
-        tr->ep_length[i]++;
-        if (limit && tr->ep_length[i] >= limit) tr->truncated[i] = 1; /* TimeLimit */
-        const int done = tr->terminated[i] || tr->truncated[i];
-        tr->rewards_f[i] = (float)tr->rewards[i];
+        const int done = terminated[i] || truncated[i];
+        tr->rewards_f[i] = (float)rewards[i];
         tr->dones_f[i] = done ? 1.0f : 0.0f;
         if (!done) continue;
-        record_episode(tr, tr->ep_return[i], tr->ep_length[i]);
-        if (tr->truncated[i] && !tr->terminated[i]) {
-            memcpy(tr->final_obs + n_trunc * od, tr->next_obs + i * od, od * sizeof(float));
+        record_episode(tr, a2c__vecenv_episode_return(tr->envs, i),
+                       a2c__vecenv_episode_length(tr->envs, i));
+        if (truncated[i] && !terminated[i]) {
+            memcpy(tr->final_obs + n_trunc * od, a2c__vecenv_final_obs(tr->envs, i),
+                   od * sizeof(float));
             tr->truncated_rows[n_trunc++] = i;
         }
-        rc = reset_one(tr, i, tr->next_obs + i * od);
-        if (rc != A2C_OK) return rc;
     }
     if (n_trunc > 0) {
         /* Critic on the final observations, in the spare rows. */
-        rc = a2c__net_forward_rows(tr->net, tr->final_obs, tr->batch, n_trunc, 0);
-        if (rc != A2C_OK) return rc;
+        rc = a2c__net_forward_rows(net, tr->final_obs, tr->batch, n_trunc, 0);
+        if (rc != A2C_OK) return a2c__fail_status(rc, fn);
         const float g = (float)tr->gamma;
         for (size_t k = 0; k < n_trunc; k++)
-            tr->rewards_f[tr->truncated_rows[k]] += g * *a2c__net_values(tr->net, tr->batch + k);
+            tr->rewards_f[tr->truncated_rows[k]] += g * *a2c__net_values(net, tr->batch + k);
     }
     /* SB3's rollout_buffer.add(last_obs, actions, rewards, last_episode_starts,
-     * values), straight into the buffers (log_probs are not needed). */
-    a2c_rollout *ro = tr->ro;
-    memcpy(ro->obs + row0 * od, tr->obs, n * od * sizeof(float));
-    memcpy(ro->actions + row0, tr->actions, n * sizeof(int32_t));
-    memcpy(ro->rewards + row0, tr->rewards_f, n * sizeof(float));
-    memcpy(ro->episode_starts + row0, tr->episode_starts, n * sizeof(float));
-    memcpy(ro->values + row0, a2c__net_values(tr->net, row0), n * sizeof(float));
-    ro->pos = t + 1;
+     * values) */
+    a2c__rollout_store(tr->ro, t, obs, tr->actions, tr->rewards_f, tr->episode_starts,
+                       a2c__net_values(net, row0));
     /* next observations become current; this step's dones start episodes */
-    float *swap = tr->obs;
-    tr->obs = tr->next_obs;
-    tr->next_obs = swap;
+    a2c__vecenv_advance(tr->envs);
     memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));
     return A2C_OK;
 }
@@ -395,18 +447,21 @@ static double explained_variance(const float *values, const float *returns, size
 /* SB3's A2C.train(): the loss, backward, clipping and one optimizer step.
  * The gradient is zero on entry and left zero on every exit (the
  * optimizer pass clears what it used). */
-static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st)
+static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, const char *fn)
 {
     a2c_net *net = tr->net;
     const a2c_rollout *ro = tr->ro;
+    const int32_t *actions = a2c_rollout_actions(ro);
+    const float *advantages = a2c_rollout_advantages(ro), *returns = a2c_rollout_returns(ro);
     double terms[A2C_LOSS_TERMS];
     job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0};
-    a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->batch, net->n_actions, ro->actions,
-                                      ro->advantages, ro->returns, &j.adv_mean, &j.adv_scale);
-    if (rc != A2C_OK) return rc;
-    double sum_squares;
-    if (net->shared) {
-        rc = a2c__net_loss(net, &tr->coefs, tr->batch, ro->actions, ro->advantages, ro->returns,
+    a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, NULL,
+                                      advantages, returns, &j.adv_mean, &j.adv_scale);
+    double sum_squares = 0.0;
+    if (rc != A2C_OK) {
+        /* the trainer's own rollout: only non-finite returns can get here */
+    } else if (a2c__net_shared(net)) {
+        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, NULL, advantages, returns,
                            terms);
         if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
         sum_squares = side_sum_squares(tr, 1); /* everything is the critic's */
@@ -415,8 +470,8 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st)
          * critic backward and its squares */
         dispatch(tr, &j);
         const double value = a2c__value_loss(tr->coefs.value_loss, tr->coefs.huber_delta,
-                                             net->head_vf.h, ro->returns, tr->batch,
-                                             tr->coefs.vf_coef, net->dvals);
+                                             a2c__net_values(net, 0), returns, tr->batch,
+                                             tr->coefs.vf_coef, a2c__net_dvalues(net));
         a2c__net_backward_critic(net, tr->batch);
         const double critic = side_sum_squares(tr, 1);
         join(tr);
@@ -428,17 +483,20 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st)
     const double norm = sqrt(sum_squares);
     if (rc == A2C_OK && !isfinite(norm)) rc = A2C_E_NONFINITE;
     if (rc != A2C_OK) {
-        memset(net->grads, 0, net->n_params * sizeof(float));
-        return rc;
+        a2c_net_zero_grad(net);
+        if (rc == A2C_E_NONFINITE)
+            return a2c__fail(rc, fn, "training diverged: the loss or its gradient is not finite "
+                                     "after %llu updates", (unsigned long long)tr->updates);
+        return a2c__fail_status(rc, fn);
     }
     const double coef = tr->max_grad_norm / (norm + 1e-6);
     j.kind = JOB_OPTIMIZE;
     j.scale = coef < 1.0 ? (float)coef : 1.0f; /* torch scales by min(1, coef) */
     a2c__optimizer_count_step(tr->opt);
-    if (!net->shared) dispatch(tr, &j);
+    if (!a2c__net_shared(net)) dispatch(tr, &j);
     side_optimize(tr, 1, progress, j.scale);
-    if (!net->shared) join(tr);
-    net->cached = 0; /* the activations belong to the old parameters now */
+    if (!a2c__net_shared(net)) join(tr);
+    a2c__net_invalidate(net); /* the activations belong to the old parameters now */
     tr->updates++;
     st->policy_loss = terms[A2C_LOSS_POLICY];
     st->value_loss = terms[A2C_LOSS_VALUE];
@@ -446,7 +504,7 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st)
     st->total_loss = terms[A2C_LOSS_TOTAL];
     st->grad_norm = norm;
     a2c_optimizer_learning_rate(tr->opt, progress, &st->learning_rate);
-    st->explained_variance = explained_variance(ro->values, ro->returns, tr->batch);
+    st->explained_variance = explained_variance(a2c_rollout_values(ro), returns, tr->batch);
     return A2C_OK;
 }
 
@@ -465,36 +523,50 @@ static void fill_window_stats(const a2c_trainer *tr, a2c_train_stats *st)
     st->updates = tr->updates;
 }
 
+/* Starts new episodes everywhere; episode_starts marks them. */
+static a2c_status reset_all(a2c_trainer *tr, const char *fn)
+{
+    const a2c_status rc = a2c__vecenv_reset(tr->envs, fn);
+    if (rc != A2C_OK) return rc;
+    for (size_t i = 0; i < tr->n_envs; i++) tr->episode_starts[i] = 1.0f;
+    tr->need_reset = 0;
+    return A2C_OK;
+}
+
 A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                                      a2c_train_callback callback, void *user)
 {
-    if (!tr) return A2C_E_INVALID_ARG;
+    const char *fn = __func__;
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, fn, "tr is NULL");
     a2c_status rc = A2C_OK;
     /* the updates keep the gradient zero; a host may have used it between calls */
-    memset(tr->net->grads, 0, tr->net->n_params * sizeof(float));
+    a2c_net_zero_grad(tr->net);
     const int have_helper =
-        tr->threads > 1 && !tr->net->shared && a2c__worker_start(&tr->worker);
+        tr->threads > 1 && !a2c__net_shared(tr->net) && a2c__worker_start(&tr->worker);
     tr->use_helper = tr->pin_mode == 1 && have_helper; /* else warm up alone */
     memset(&tr->chooser, 0, sizeof tr->chooser);
     tr->chooser.left = WARMUP;
-    if (tr->need_reset) A2C_TRY(reset_all(tr));
+    if (tr->need_reset) A2C_TRY(reset_all(tr, fn));
     const double start = now_seconds();
     const uint64_t start_steps = tr->timesteps;
     while (tr->timesteps < total_timesteps) {
         if (have_helper && tr->pin_mode < 0) choose_mode(tr);
-        for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t));
+        for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
         /* bootstrap from V(last observations), in the spare rows */
-        A2C_TRY(a2c__net_forward_rows(tr->net, tr->obs, tr->batch, tr->n_envs, 0));
+        rc = a2c__net_forward_rows(tr->net, a2c__vecenv_obs(tr->envs), tr->batch, tr->n_envs, 0);
+        if (rc != A2C_OK) {
+            a2c__fail_status(rc, fn);
+            goto fail;
+        }
         memcpy(tr->last_values, a2c__net_values(tr->net, tr->batch), tr->n_envs * sizeof(float));
-        a2c__gae(tr->n_steps, tr->n_envs, tr->gamma, a2c__cfg_double(&tr->cfg, A2C_PARAM_GAE_LAMBDA),
-                 tr->ro->rewards, tr->ro->values, tr->ro->episode_starts, tr->last_values,
-                 tr->episode_starts, tr->ro->advantages, tr->ro->returns);
+        a2c__rollout_finish(tr->ro, tr->gamma, tr->gae_lambda, tr->last_values,
+                            tr->episode_starts);
         double progress = 1.0 - (double)tr->timesteps / (double)total_timesteps;
         progress = progress < 0.0 ? 0.0 : progress; /* the last rollout may overshoot */
         a2c_train_stats st;
         memset(&st, 0, sizeof st);
         st.size = (uint32_t)sizeof st;
-        A2C_TRY(update(tr, progress, &st));
+        A2C_TRY(update(tr, progress, &st, fn));
         fill_window_stats(tr, &st);
         st.elapsed_seconds = now_seconds() - start;
         st.steps_per_second =
@@ -506,6 +578,71 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
 fail:
     if (have_helper) a2c__worker_stop(&tr->worker);
     tr->need_reset = 1; /* the rollout in flight is abandoned */
-    tr->net->cached = 0;
+    a2c__net_invalidate(tr->net);
     return rc;
+}
+
+/* ---- checkpoints: the progress section ---- */
+
+a2c_optimizer *a2c__trainer_optimizer(const a2c_trainer *tr) { return tr->opt; }
+const a2c_allocator *a2c__trainer_allocator(const a2c_trainer *tr) { return &tr->alloc; }
+
+void a2c__trainer_write_progress(a2c__writer *w, const a2c_trainer *tr)
+{
+    a2c__put_u64(w, tr->timesteps);
+    a2c__put_u64(w, tr->episodes);
+    a2c__put_u64(w, tr->updates);
+    a2c__put_rng(w, &tr->sample_rng);
+    const a2c__rng reset_rng = a2c__vecenv_rng(tr->envs);
+    a2c__put_rng(w, &reset_rng);
+    a2c__put_u32(w, tr->win_count);
+    a2c__put_u32(w, tr->win_next);
+    for (int k = 0; k < A2C__WINDOW; k++) {
+        a2c__put_f64(w, tr->win_return[k]);
+        a2c__put_u64(w, tr->win_length[k]);
+    }
+}
+
+void a2c__progress_read(a2c__reader *r, a2c__progress *p)
+{
+    p->timesteps = a2c__get_u64(r);
+    p->episodes = a2c__get_u64(r);
+    p->updates = a2c__get_u64(r);
+    a2c__get_rng(r, &p->sample_rng);
+    a2c__get_rng(r, &p->reset_rng);
+    p->win_count = a2c__get_u32(r);
+    p->win_next = a2c__get_u32(r);
+    for (int k = 0; k < A2C__WINDOW; k++) {
+        p->win_return[k] = a2c__get_f64(r);
+        p->win_length[k] = a2c__get_u64(r);
+        if (!isfinite(p->win_return[k])) r->bad = 1;
+    }
+    if (p->win_count > A2C__WINDOW || p->win_next >= A2C__WINDOW) r->bad = 1;
+}
+
+void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p)
+{
+    tr->timesteps = p->timesteps;
+    tr->episodes = p->episodes;
+    tr->updates = p->updates;
+    tr->sample_rng = p->sample_rng;
+    a2c__vecenv_set_rng(tr->envs, &p->reset_rng);
+    tr->win_count = p->win_count;
+    tr->win_next = p->win_next;
+    memcpy(tr->win_return, p->win_return, sizeof p->win_return);
+    memcpy(tr->win_length, p->win_length, sizeof p->win_length);
+    tr->need_reset = 1; /* environments start new episodes */
+}
+
+/* ---- test hooks ---- */
+
+const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr) { return tr->ro; }
+uint64_t a2c__trainer_episodes(const a2c_trainer *tr) { return tr->episodes; }
+void a2c__trainer_pin_mode(a2c_trainer *tr, int mode) { tr->pin_mode = mode; }
+int a2c__trainer_helper_running(const a2c_trainer *tr) { return tr->worker.running; }
+
+void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k)
+{
+    a2c__net_use_kernels(tr->net, k);
+    a2c__optimizer_use_kernels(tr->opt, k);
 }

@@ -12,7 +12,7 @@
  * the lock before waiting; a notifier publishes its value and then looks at
  * sleepers, both sequentially consistent, so one of the two always sees the
  * other. */
-#include "internal.h"
+#include "algo/worker.h"
 
 #if defined(__STDC_NO_THREADS__) || defined(__STDC_NO_ATOMICS__)
 

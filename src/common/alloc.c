@@ -1,5 +1,5 @@
 /* Allocation through the host's hooks, with an aligned malloc default. */
-#include "internal.h"
+#include "common/common.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,20 @@
 /* Hyperparameters: a table of SB3 names, types, bounds and defaults, and
  * the setters and getters over it. */
-#include "internal.h"
+#include "common/config.h"
 
+struct a2c_config {
+    a2c_allocator alloc;
+    double d[A2C__PARAM_COUNT];  /* double parameters */
+    int64_t i[A2C__PARAM_COUNT]; /* int parameters */
+    int32_t pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
+    size_t n_pi, n_vf;
+};
+
+#include "common/error.h"
+
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +59,60 @@ static const param_info *info(a2c_param p)
     return &params[k];
 }
 
+/* ---- last-error messages ----
+ *
+ * The helpers take the public function's name (`fn`): a2c_config_set_string
+ * goes through the same checks as a2c_config_set_double, and its host should
+ * read its own function's name in the message. */
+
+static a2c_status unknown_param(const char *fn, a2c_param p)
+{
+    /* as an int, so (a2c_param)-1 reads as the host wrote it */
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "param is %d, expected an a2c_param (%d..%d)",
+                     (int)p, A2C__PARAM_FIRST, A2C__PARAM_FIRST + A2C__PARAM_COUNT - 1);
+}
+
+/* A rejected value as the host wrote it: the text given to set_string, or
+ * else the number. */
+static const char *shown_double(char *buf, size_t cap, const char *text, double v)
+{
+    if (text) snprintf(buf, cap, "'%.40s'", text);
+    else snprintf(buf, cap, "%.15g", v);
+    return buf;
+}
+
+static const char *shown_int(char *buf, size_t cap, const char *text, int64_t v)
+{
+    if (text) snprintf(buf, cap, "'%.40s'", text);
+    else snprintf(buf, cap, "%" PRId64, v);
+    return buf;
+}
+
+static a2c_status out_of_range(const char *fn, const param_info *pi, const char *shown)
+{
+    char range[64];
+    if (pi->is_int) {
+        /* seed's bound is stored as a double that rounds up to 2^63 */
+        const int64_t hi = pi->hi >= 9223372036854775807.0 ? INT64_MAX : (int64_t)pi->hi;
+        snprintf(range, sizeof range, "%" PRId64 "..%" PRId64, (int64_t)pi->lo, hi);
+    } else {
+        snprintf(range, sizeof range, "%.15g..%.15g", pi->lo, pi->hi);
+    }
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is %s, expected %s", pi->name, shown, range);
+}
+
+/* Says which field made a2c__allocator refuse `hooks`. */
+static a2c_status bad_allocator(const char *fn, const a2c_allocator *hooks)
+{
+    if (hooks->version != A2C_ALLOCATOR_V1)
+        return a2c__fail(A2C_E_INVALID_ARG, fn,
+                         "alloc->version is %" PRIu32 ", expected A2C_ALLOCATOR_V1",
+                         hooks->version);
+    if (!hooks->alloc) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->alloc is NULL");
+    if (!hooks->free) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->free is NULL");
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc is not a usable a2c_allocator");
+}
+
 double a2c__cfg_double(const a2c_config *cfg, a2c_param p)
 {
     const param_info *pi = info(p);
@@ -71,12 +137,14 @@ static void set_defaults(a2c_config *cfg)
 
 A2C_API a2c_status a2c_config_create(a2c_config **out, const a2c_allocator *alloc)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
     a2c_allocator a;
-    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
+    if (a2c__allocator(alloc, &a) != A2C_OK) return bad_allocator(__func__, alloc);
     a2c_config *cfg = a2c__alloc(&a, sizeof *cfg);
-    if (!cfg) return A2C_E_NOMEM;
+    if (!cfg)
+        return a2c__fail(A2C_E_NOMEM, __func__, "cannot allocate the config (%zu bytes)",
+                         sizeof *cfg);
     cfg->alloc = a;
     set_defaults(cfg);
     *out = cfg;
@@ -92,27 +160,40 @@ A2C_API void a2c_config_destroy(a2c_config *cfg)
 
 A2C_API a2c_status a2c_config_clone(const a2c_config *src, a2c_config **out)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
-    if (!src) return A2C_E_INVALID_ARG;
+    if (!src) return a2c__fail(A2C_E_INVALID_ARG, __func__, "src is NULL");
     a2c_config *cfg = a2c__alloc(&src->alloc, sizeof *cfg);
-    if (!cfg) return A2C_E_NOMEM;
+    if (!cfg)
+        return a2c__fail(A2C_E_NOMEM, __func__, "cannot allocate the copy (%zu bytes)",
+                         sizeof *cfg);
     memcpy(cfg, src, sizeof *cfg);
     *out = cfg;
     return A2C_OK;
 }
 
-A2C_API a2c_status a2c_config_set_double(a2c_config *cfg, a2c_param param, double value)
+/* a2c_config_set_double for public function `fn`; `text` (or NULL) is how
+ * the host wrote the value, for the message. */
+static a2c_status set_double_as(a2c_config *cfg, a2c_param param, double value, const char *text,
+                                const char *fn)
 {
     const param_info *pi = info(param);
-    if (!cfg || !pi) return A2C_E_INVALID_ARG;
-    if (!isfinite(value)) return A2C_E_NONFINITE;
-    if (value < pi->lo || value > pi->hi) return A2C_E_INVALID_ARG;
+    char shown[48];
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    if (!pi) return unknown_param(fn, param);
+    if (!isfinite(value))
+        return a2c__fail(A2C_E_NONFINITE, fn, "%s is %s, expected a finite number", pi->name,
+                         shown_double(shown, sizeof shown, text, value));
+    if (value < pi->lo || value > pi->hi)
+        return out_of_range(fn, pi, shown_double(shown, sizeof shown, text, value));
     size_t k = (size_t)(param - A2C__PARAM_FIRST);
     if (pi->is_int) {
-        if (value != floor(value)) return A2C_E_INVALID_ARG;
+        if (value != floor(value))
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is %s, expected a whole number",
+                             pi->name, shown_double(shown, sizeof shown, text, value));
         /* hi of "seed" rounds up to 2^63, which int64_t cannot hold. */
-        if (value >= 9223372036854775807.0) return A2C_E_INVALID_ARG;
+        if (value >= 9223372036854775807.0)
+            return out_of_range(fn, pi, shown_double(shown, sizeof shown, text, value));
         cfg->i[k] = (int64_t)value;
     } else {
         cfg->d[k] = value;
@@ -120,19 +201,36 @@ A2C_API a2c_status a2c_config_set_double(a2c_config *cfg, a2c_param param, doubl
     return A2C_OK;
 }
 
-A2C_API a2c_status a2c_config_set_int(a2c_config *cfg, a2c_param param, int64_t value)
+/* a2c_config_set_int for public function `fn`, as set_double_as. */
+static a2c_status set_int_as(a2c_config *cfg, a2c_param param, int64_t value, const char *text,
+                             const char *fn)
 {
     const param_info *pi = info(param);
-    if (!cfg || !pi) return A2C_E_INVALID_ARG;
-    if (!pi->is_int) return a2c_config_set_double(cfg, param, (double)value);
-    if ((double)value < pi->lo || (double)value > pi->hi || value < 0) return A2C_E_INVALID_ARG;
+    char shown[48];
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    if (!pi) return unknown_param(fn, param);
+    if (!pi->is_int) return set_double_as(cfg, param, (double)value, text, fn);
+    if ((double)value < pi->lo || (double)value > pi->hi || value < 0)
+        return out_of_range(fn, pi, shown_int(shown, sizeof shown, text, value));
     cfg->i[param - A2C__PARAM_FIRST] = value;
     return A2C_OK;
 }
 
+A2C_API a2c_status a2c_config_set_double(a2c_config *cfg, a2c_param param, double value)
+{
+    return set_double_as(cfg, param, value, NULL, __func__);
+}
+
+A2C_API a2c_status a2c_config_set_int(a2c_config *cfg, a2c_param param, int64_t value)
+{
+    return set_int_as(cfg, param, value, NULL, __func__);
+}
+
 A2C_API a2c_status a2c_config_get_double(const a2c_config *cfg, a2c_param param, double *value)
 {
-    if (!cfg || !info(param) || !value) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
+    if (!info(param)) return unknown_param(__func__, param);
+    if (!value) return a2c__fail(A2C_E_INVALID_ARG, __func__, "value is NULL");
     *value = a2c__cfg_double(cfg, param);
     return A2C_OK;
 }
@@ -140,23 +238,40 @@ A2C_API a2c_status a2c_config_get_double(const a2c_config *cfg, a2c_param param,
 A2C_API a2c_status a2c_config_get_int(const a2c_config *cfg, a2c_param param, int64_t *value)
 {
     const param_info *pi = info(param);
-    if (!cfg || !pi || !value || !pi->is_int) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
+    if (!pi) return unknown_param(__func__, param);
+    if (!value) return a2c__fail(A2C_E_INVALID_ARG, __func__, "value is NULL");
+    if (!pi->is_int)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__,
+                         "%s is a double parameter, read it with a2c_config_get_double",
+                         pi->name);
     *value = cfg->i[param - A2C__PARAM_FIRST];
     return A2C_OK;
 }
 
-static int arch_ok(const int32_t *w, size_t n)
+/* Checks one trunk's widths `w` (argument `name`, count n_<name>). */
+static a2c_status check_arch(const char *fn, const char *name, const int32_t *w, size_t n)
 {
-    if (n > A2C_MAX_LAYERS || (n > 0 && !w)) return 0;
+    if (n > A2C_MAX_LAYERS)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "n_%s is %zu, expected at most %d", name, n,
+                         A2C_MAX_LAYERS);
+    if (n > 0 && !w) return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is NULL, n_%s is %zu", name,
+                                      name, n);
     for (size_t k = 0; k < n; k++)
-        if (w[k] < 1 || w[k] > A2C_MAX_WIDTH) return 0;
-    return 1;
+        if (w[k] < 1 || w[k] > A2C_MAX_WIDTH)
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "%s[%zu] is %" PRId32 ", expected 1..%d",
+                             name, k, w[k], A2C_MAX_WIDTH);
+    return A2C_OK;
 }
 
-A2C_API a2c_status a2c_config_set_net_arch(a2c_config *cfg, const int32_t *pi, size_t n_pi,
-                                           const int32_t *vf, size_t n_vf)
+/* a2c_config_set_net_arch for public function `fn`. */
+static a2c_status set_arch_as(a2c_config *cfg, const int32_t *pi, size_t n_pi, const int32_t *vf,
+                              size_t n_vf, const char *fn)
 {
-    if (!cfg || !arch_ok(pi, n_pi) || !arch_ok(vf, n_vf)) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    a2c_status rc = check_arch(fn, "pi", pi, n_pi);
+    if (rc == A2C_OK) rc = check_arch(fn, "vf", vf, n_vf);
+    if (rc != A2C_OK) return rc;
     for (size_t k = 0; k < n_pi; k++) cfg->pi[k] = pi[k];
     for (size_t k = 0; k < n_vf; k++) cfg->vf[k] = vf[k];
     cfg->n_pi = n_pi;
@@ -164,10 +279,16 @@ A2C_API a2c_status a2c_config_set_net_arch(a2c_config *cfg, const int32_t *pi, s
     return A2C_OK;
 }
 
+A2C_API a2c_status a2c_config_set_net_arch(a2c_config *cfg, const int32_t *pi, size_t n_pi,
+                                           const int32_t *vf, size_t n_vf)
+{
+    return set_arch_as(cfg, pi, n_pi, vf, n_vf, __func__);
+}
+
 A2C_API a2c_status a2c_config_get_net_arch(const a2c_config *cfg, int32_t *pi, size_t *n_pi,
                                            int32_t *vf, size_t *n_vf)
 {
-    if (!cfg) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
     for (size_t k = 0; pi && k < cfg->n_pi; k++) pi[k] = cfg->pi[k];
     for (size_t k = 0; vf && k < cfg->n_vf; k++) vf[k] = cfg->vf[k];
     if (n_pi) *n_pi = cfg->n_pi;
@@ -181,22 +302,30 @@ A2C_API const char *a2c_param_name(a2c_param param)
     return pi ? pi->name : NULL;
 }
 
+/* The parameter called `name`, or 0 (no parameter is 0) if none is. */
+static a2c_param param_named(const char *name)
+{
+    for (int k = 0; k < A2C__PARAM_COUNT; k++)
+        if (strcmp(params[k].name, name) == 0) return (a2c_param)(A2C__PARAM_FIRST + k);
+    return (a2c_param)0;
+}
+
 A2C_API a2c_status a2c_param_from_name(const char *name, a2c_param *out)
 {
-    if (!name || !out) return A2C_E_INVALID_ARG;
-    for (int k = 0; k < A2C__PARAM_COUNT; k++) {
-        if (strcmp(params[k].name, name) == 0) {
-            *out = (a2c_param)(A2C__PARAM_FIRST + k);
-            return A2C_OK;
-        }
-    }
-    return A2C_E_INVALID_ARG;
+    if (!name) return a2c__fail(A2C_E_INVALID_ARG, __func__, "name is NULL");
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
+    const a2c_param p = param_named(name);
+    if (!info(p)) return a2c__fail(A2C_E_INVALID_ARG, __func__, "unknown parameter '%s'", name);
+    *out = p;
+    return A2C_OK;
 }
 
 A2C_API a2c_status a2c_param_bounds(a2c_param param, double *lo, double *hi)
 {
     const param_info *pi = info(param);
-    if (!pi || !lo || !hi) return A2C_E_INVALID_ARG;
+    if (!pi) return unknown_param(__func__, param);
+    if (!lo) return a2c__fail(A2C_E_INVALID_ARG, __func__, "lo is NULL");
+    if (!hi) return a2c__fail(A2C_E_INVALID_ARG, __func__, "hi is NULL");
     *lo = pi->lo;
     *hi = pi->hi;
     return A2C_OK;
@@ -205,7 +334,8 @@ A2C_API a2c_status a2c_param_bounds(a2c_param param, double *lo, double *hi)
 A2C_API a2c_status a2c_param_default(a2c_param param, double *value)
 {
     const param_info *pi = info(param);
-    if (!pi || !value) return A2C_E_INVALID_ARG;
+    if (!pi) return unknown_param(__func__, param);
+    if (!value) return a2c__fail(A2C_E_INVALID_ARG, __func__, "value is NULL");
     *value = pi->def;
     return A2C_OK;
 }
@@ -213,7 +343,8 @@ A2C_API a2c_status a2c_param_default(a2c_param param, double *value)
 A2C_API a2c_status a2c_param_is_integer(a2c_param param, int *is_integer)
 {
     const param_info *pi = info(param);
-    if (!pi || !is_integer) return A2C_E_INVALID_ARG;
+    if (!pi) return unknown_param(__func__, param);
+    if (!is_integer) return a2c__fail(A2C_E_INVALID_ARG, __func__, "is_integer is NULL");
     *is_integer = pi->is_int;
     return A2C_OK;
 }
@@ -279,9 +410,15 @@ static int parse_bool(const char *s, int64_t *out)
     return 1;
 }
 
+/* What net_arch text must look like, for messages. */
+#define ARCH_SYNTAX "a list like [64, 64] or dict(pi=[64, 64], vf=[32])"
+#define ARCH_WIDTHS "widths in 1.." A2C_STRINGIFY(A2C_MAX_WIDTH)
+#define ARCH_LAYERS "at most " A2C_STRINGIFY(A2C_MAX_LAYERS) " layers per trunk"
+
 /* Reads a list like "64, 64" or "[64,64]" from *s, advancing past it and
- * past a closing ']' if `bracketed`. */
-static int parse_widths(const char **s, int bracketed, int32_t *w, size_t *n)
+ * past a closing ']' if `bracketed`.  A bad width or too many of them
+ * also set *why, for the message. */
+static int parse_widths(const char **s, int bracketed, int32_t *w, size_t *n, const char **why)
 {
     const char *p = *s;
     *n = 0;
@@ -292,7 +429,10 @@ static int parse_widths(const char **s, int bracketed, int32_t *w, size_t *n)
         long v = 0;
         for (; *p >= '0' && *p <= '9'; p++)
             if (v <= A2C_MAX_WIDTH) v = v * 10 + (*p - '0');
-        if (v < 1 || v > A2C_MAX_WIDTH || *n >= A2C_MAX_LAYERS) return 0;
+        if (v < 1 || v > A2C_MAX_WIDTH || *n >= A2C_MAX_LAYERS) {
+            *why = v < 1 || v > A2C_MAX_WIDTH ? ARCH_WIDTHS : ARCH_LAYERS;
+            return 0;
+        }
         w[(*n)++] = (int32_t)v;
         while (*p == ' ') p++;
         if (*p != ',') break;
@@ -306,11 +446,13 @@ static int parse_widths(const char **s, int bracketed, int32_t *w, size_t *n)
     return 1;
 }
 
-/* "64,64", "[64, 64]", "dict(pi=[64, 64], vf=[32])", "[]". */
-static a2c_status set_net_arch_text(a2c_config *cfg, const char *text)
+/* "64,64", "[64, 64]", "dict(pi=[64, 64], vf=[32])", "[]"; failures are
+ * reported for public function `fn`. */
+static a2c_status set_net_arch_text(a2c_config *cfg, const char *text, const char *fn)
 {
     int32_t pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
     size_t n_pi = 0, n_vf = 0;
+    const char *why = ARCH_SYNTAX;
     const char *p = text;
     while (*p == ' ') p++;
     if (strncmp(p, "dict(", 5) == 0) {
@@ -319,15 +461,17 @@ static a2c_status set_net_arch_text(a2c_config *cfg, const char *text)
         for (;;) {
             while (*p == ' ') p++;
             int is_pi = strncmp(p, "pi", 2) == 0, is_vf = strncmp(p, "vf", 2) == 0;
-            if (!is_pi && !is_vf) return A2C_E_INVALID_ARG;
+            if (!is_pi && !is_vf) goto bad;
             p += 2;
             while (*p == ' ') p++;
-            if (*p++ != '=') return A2C_E_INVALID_ARG;
+            if (*p++ != '=') goto bad;
             while (*p == ' ') p++;
-            if (*p++ != '[') return A2C_E_INVALID_ARG;
-            if (!parse_widths(&p, 1, is_pi ? pi : vf, is_pi ? &n_pi : &n_vf))
-                return A2C_E_INVALID_ARG;
-            if ((is_pi && have_pi) || (is_vf && have_vf)) return A2C_E_INVALID_ARG;
+            if (*p++ != '[') goto bad;
+            if (!parse_widths(&p, 1, is_pi ? pi : vf, is_pi ? &n_pi : &n_vf, &why)) goto bad;
+            if ((is_pi && have_pi) || (is_vf && have_vf)) {
+                why = "pi and vf once each";
+                goto bad;
+            }
             have_pi |= is_pi;
             have_vf |= is_vf;
             while (*p == ' ') p++;
@@ -335,58 +479,125 @@ static a2c_status set_net_arch_text(a2c_config *cfg, const char *text)
                 p++;
                 continue;
             }
-            if (*p++ != ')') return A2C_E_INVALID_ARG;
+            if (*p++ != ')') goto bad;
             break;
         }
-        if (!have_pi || !have_vf) return A2C_E_INVALID_ARG;
+        if (!have_pi || !have_vf) {
+            why = "both pi and vf in dict(...)";
+            goto bad;
+        }
     } else {
         int bracketed = *p == '[';
         if (bracketed) p++;
-        if (!parse_widths(&p, bracketed, pi, &n_pi)) return A2C_E_INVALID_ARG;
+        if (!parse_widths(&p, bracketed, pi, &n_pi, &why)) goto bad;
         for (size_t k = 0; k < n_pi; k++) vf[k] = pi[k];
         n_vf = n_pi;
     }
     while (*p == ' ') p++;
-    if (*p != '\0') return A2C_E_INVALID_ARG;
-    return a2c_config_set_net_arch(cfg, pi, n_pi, vf, n_vf);
+    if (*p != '\0') goto bad;
+    return set_arch_as(cfg, pi, n_pi, vf, n_vf, fn);
+bad:
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "net_arch is '%.60s', expected %s", text, why);
 }
 
 A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, const char *value)
 {
-    if (!cfg || !name || !value) return A2C_E_INVALID_ARG;
-    if (strcmp(name, "net_arch") == 0) return set_net_arch_text(cfg, value);
-    a2c_param p;
-    if (a2c_param_from_name(name, &p) != A2C_OK) return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
+    if (!name) return a2c__fail(A2C_E_INVALID_ARG, __func__, "name is NULL");
+    if (!value) return a2c__fail(A2C_E_INVALID_ARG, __func__, "value is NULL");
+    if (strcmp(name, "net_arch") == 0) return set_net_arch_text(cfg, value, __func__);
+    const a2c_param p = param_named(name);
+    const param_info *pi = info(p);
+    if (!pi) return a2c__fail(A2C_E_INVALID_ARG, __func__, "unknown parameter '%s'", name);
+    const char *expected = "a number"; /* what the text should have been */
     int64_t iv;
     double dv;
     switch (p) {
     case A2C_PARAM_LEARNING_RATE: {
         int linear = strncmp(value, "lin_", 4) == 0;
-        if (!a2c__parse_double(linear ? value + 4 : value, &dv)) return A2C_E_INVALID_ARG;
-        a2c_status rc = a2c_config_set_double(cfg, p, dv);
+        expected = "a number or lin_<number>";
+        if (!a2c__parse_double(linear ? value + 4 : value, &dv)) goto bad;
+        a2c_status rc = set_double_as(cfg, p, dv, value, __func__);
         if (rc != A2C_OK) return rc;
-        return a2c_config_set_int(cfg, A2C_PARAM_LR_SCHEDULE,
-                                  linear ? A2C_SCHEDULE_LINEAR : A2C_SCHEDULE_CONSTANT);
+        return set_int_as(cfg, A2C_PARAM_LR_SCHEDULE,
+                          linear ? A2C_SCHEDULE_LINEAR : A2C_SCHEDULE_CONSTANT, NULL, __func__);
     }
     case A2C_PARAM_ACTIVATION_FN:
+        expected = "tanh, relu, nn.Tanh or nn.ReLU";
         if (!strcmp(value, "tanh") || !strcmp(value, "nn.Tanh")) iv = A2C_ACTIVATION_TANH;
         else if (!strcmp(value, "relu") || !strcmp(value, "nn.ReLU")) iv = A2C_ACTIVATION_RELU;
-        else return A2C_E_INVALID_ARG;
-        return a2c_config_set_int(cfg, p, iv);
+        else goto bad;
+        return set_int_as(cfg, p, iv, value, __func__);
     case A2C_PARAM_VALUE_LOSS:
+        expected = "mse or huber";
         if (!strcmp(value, "mse")) iv = A2C_VALUE_LOSS_MSE;
         else if (!strcmp(value, "huber")) iv = A2C_VALUE_LOSS_HUBER;
-        else return A2C_E_INVALID_ARG;
-        return a2c_config_set_int(cfg, p, iv);
+        else goto bad;
+        return set_int_as(cfg, p, iv, value, __func__);
     case A2C_PARAM_LR_SCHEDULE:
+        expected = "constant or linear";
         if (!strcmp(value, "constant")) iv = A2C_SCHEDULE_CONSTANT;
         else if (!strcmp(value, "linear")) iv = A2C_SCHEDULE_LINEAR;
-        else return A2C_E_INVALID_ARG;
-        return a2c_config_set_int(cfg, p, iv);
+        else goto bad;
+        return set_int_as(cfg, p, iv, value, __func__);
     default: break;
     }
-    if (parse_bool(value, &iv) && params[p - A2C__PARAM_FIRST].is_int)
-        return a2c_config_set_int(cfg, p, iv);
-    if (!a2c__parse_double(value, &dv)) return A2C_E_INVALID_ARG;
-    return a2c_config_set_double(cfg, p, dv);
+    if (pi->is_int && parse_bool(value, &iv)) return set_int_as(cfg, p, iv, value, __func__);
+    if (pi->is_int && pi->lo == 0.0 && pi->hi == 1.0) expected = "True or False";
+    if (!a2c__parse_double(value, &dv)) goto bad;
+    return set_double_as(cfg, p, dv, value, __func__);
+bad:
+    return a2c__fail(A2C_E_INVALID_ARG, __func__, "%s is '%.60s', expected %s", pi->name, value,
+                     expected);
+}
+
+/* ---- for the other modules ---- */
+
+const a2c_allocator *a2c__config_allocator(const a2c_config *cfg)
+{
+    return &cfg->alloc;
+}
+
+void a2c__config_write(a2c__writer *w, const a2c_config *cfg)
+{
+    a2c__put_u32(w, A2C__PARAM_COUNT);
+    for (uint32_t k = 0; k < A2C__PARAM_COUNT; k++) {
+        a2c__put_u32(w, (uint32_t)(A2C__PARAM_FIRST + k));
+        a2c__put_u32(w, (uint32_t)params[k].is_int);
+        if (params[k].is_int) a2c__put_u64(w, (uint64_t)cfg->i[k]);
+        else a2c__put_f64(w, cfg->d[k]);
+    }
+    a2c__put_u32(w, (uint32_t)cfg->n_pi);
+    for (size_t k = 0; k < cfg->n_pi; k++) a2c__put_u32(w, (uint32_t)cfg->pi[k]);
+    a2c__put_u32(w, (uint32_t)cfg->n_vf);
+    for (size_t k = 0; k < cfg->n_vf; k++) a2c__put_u32(w, (uint32_t)cfg->vf[k]);
+}
+
+void a2c__config_read(a2c__reader *r, a2c_config *cfg)
+{
+    const uint32_t count = a2c__get_u32(r);
+    if (count > 4096) r->bad = 1;
+    for (uint32_t k = 0; k < count && !r->bad; k++) {
+        const a2c_param p = (a2c_param)a2c__get_u32(r);
+        const uint32_t type = a2c__get_u32(r);
+        const uint64_t raw = a2c__get_u64(r);
+        const param_info *pi = info(p);
+        /* An unknown parameter comes from a newer liba2c: refuse rather
+         * than train with a setting we cannot honour. */
+        if (r->bad || !pi || type != (uint32_t)pi->is_int) {
+            r->bad = 1;
+            break;
+        }
+        double v;
+        memcpy(&v, &raw, sizeof v);
+        const a2c_status rc = pi->is_int ? a2c_config_set_int(cfg, p, (int64_t)raw)
+                                         : a2c_config_set_double(cfg, p, v);
+        if (rc != A2C_OK) r->bad = 1;
+    }
+    int32_t pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
+    const uint32_t n_pi = a2c__get_u32(r);
+    for (uint32_t k = 0; k < n_pi && k < A2C_MAX_LAYERS; k++) pi[k] = (int32_t)a2c__get_u32(r);
+    const uint32_t n_vf = a2c__get_u32(r);
+    for (uint32_t k = 0; k < n_vf && k < A2C_MAX_LAYERS; k++) vf[k] = (int32_t)a2c__get_u32(r);
+    if (r->bad || a2c_config_set_net_arch(cfg, pi, n_pi, vf, n_vf) != A2C_OK) r->bad = 1;
 }

@@ -3,7 +3,7 @@
  * Integer arithmetic only, so one seed gives one stream everywhere; the
  * normal draws avoid the C library's log so they stay bit-identical across
  * platforms too. */
-#include "internal.h"
+#include "common/rng.h"
 
 #include <math.h>
 

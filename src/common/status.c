@@ -1,5 +1,5 @@
 /* Status strings and version queries. */
-#include "internal.h"
+#include "common/common.h"
 
 A2C_API unsigned a2c_version_number(void)
 {

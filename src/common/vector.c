@@ -1,5 +1,5 @@
 /* Helpers over flat float vectors. */
-#include "internal.h"
+#include "common/common.h"
 
 #include <math.h>
 

@@ -7,8 +7,11 @@
  * the same double operations) and the Makefile forbids FMA contraction, so
  * a step differs from Gymnasium's only where libm's sin/cos differ from
  * NumPy's by an ulp or so. */
-#include "internal.h"
+#include "common/error.h"
+#include "common/rng.h"
+#include "envs/envs.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #define CP_PI 3.14159265358979323846
@@ -155,16 +158,32 @@ static void cp_close(void *user)
     a2c__free(&a, cp, cp->size);
 }
 
+/* Only a2c_env_make calls the make function, so its failures are recorded
+ * under that name. */
+static const char make_fn[] = "a2c_env_make";
+
 a2c_status a2c__cartpole_make(a2c_env **out, uint32_t num_envs, const a2c_allocator *alloc)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, make_fn, "out is NULL");
     *out = NULL;
-    if (num_envs == 0 || num_envs > CP_MAX_ENVS) return A2C_E_INVALID_ARG;
+    if (num_envs == 0 || num_envs > CP_MAX_ENVS)
+        return a2c__fail(A2C_E_INVALID_ARG, make_fn, "num_envs is %" PRIu32 ", expected 1..%u",
+                         num_envs, CP_MAX_ENVS);
     a2c_allocator a;
-    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
+    if (a2c__allocator(alloc, &a) != A2C_OK) {
+        if (alloc->version != A2C_ALLOCATOR_V1)
+            return a2c__fail(A2C_E_INVALID_ARG, make_fn,
+                             "alloc->version is %" PRIu32 ", expected A2C_ALLOCATOR_V1",
+                             alloc->version);
+        return a2c__fail(A2C_E_INVALID_ARG, make_fn, "alloc->%s is NULL",
+                         alloc->alloc ? "free" : "alloc");
+    }
     const size_t size = sizeof(cartpole) + (size_t)num_envs * sizeof(cp_sub);
     cartpole *cp = a2c__alloc(&a, size); /* zeroed: no sub-env started yet */
-    if (!cp) return A2C_E_NOMEM;
+    if (!cp)
+        return a2c__fail(A2C_E_NOMEM, make_fn,
+                         "cannot allocate CartPole-v1 for %" PRIu32 " envs (%zu bytes)",
+                         num_envs, size);
     cp->alloc = a;
     cp->size = size;
     cp->num_envs = num_envs;

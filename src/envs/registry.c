@@ -1,7 +1,9 @@
 /* The built-in environments, looked up by Gymnasium id.  Each is a make
  * function filling in the same a2c_env table a host would. */
-#include "internal.h"
+#include "common/error.h"
+#include "envs/envs.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct builtin {
@@ -26,13 +28,29 @@ static const builtin *find(const char *id)
     return NULL;
 }
 
+/* Records that `id` names no built-in, listing those that exist. */
+static a2c_status unknown_id(const char *fn, const char *id)
+{
+    char known[256];
+    size_t used = 0;
+    known[0] = '\0';
+    for (size_t k = 0; k < N_BUILTINS && used < sizeof known; k++) {
+        int w = snprintf(known + used, sizeof known - used, "%s%s", k ? ", " : "", builtins[k].id);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "unknown env id '%.64s', known: %s", id, known);
+}
+
 A2C_API a2c_status a2c_env_make(a2c_env **out, const char *id, uint32_t num_envs,
                                 const a2c_allocator *alloc)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
+    if (!id) return a2c__fail(A2C_E_INVALID_ARG, __func__, "id is NULL");
     const builtin *b = find(id);
-    if (!b) return A2C_E_INVALID_ARG;
+    if (!b) return unknown_id(__func__, id);
+    /* make functions record their failures as a2c_env_make's */
     return b->make(out, num_envs, alloc);
 }
 
@@ -48,8 +66,12 @@ A2C_API const char *a2c_env_name(size_t index)
 
 A2C_API a2c_status a2c_env_reward_threshold(const char *id, double *threshold)
 {
+    if (!id) return a2c__fail(A2C_E_INVALID_ARG, __func__, "id is NULL");
     const builtin *b = find(id);
-    if (!b || !b->has_threshold || !threshold) return A2C_E_INVALID_ARG;
+    if (!b) return unknown_id(__func__, id);
+    if (!b->has_threshold)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "no reward threshold for id '%s'", b->id);
+    if (!threshold) return a2c__fail(A2C_E_INVALID_ARG, __func__, "threshold is NULL");
     *threshold = b->reward_threshold;
     return A2C_OK;
 }

@@ -1,166 +1,124 @@
-/* Checkpoints: a versioned little-endian format (docs/checkpoint-format.md).
+/* Checkpoints: a frame around a table of typed sections
+ * (docs/checkpoint-format.md).
  *
- *   header  magic "\x89A2C\r\n\x1a\n", u32 version, u32 kind, u64 body size
- *   body    config, net, and for trainer checkpoints the training state
+ *   header  magic "\x89A2C\r\n\x1a\n", u32 format version, u32 kind,
+ *           u64 body size
+ *   body    u32 section count, then {u32 id, u16 version, u16 flags,
+ *           u64 size} per section, then the sections' bytes in that order
  *   trailer u32 CRC-32 of header and body
  *
- * Writing goes through one routine that either counts or stores bytes, so
- * the size query and the writer cannot disagree.  Reading checks every
- * length against what is left before touching it, then the checksum, then
- * every value; nothing is committed until all of it has passed. */
-#include "internal.h"
+ * This file owns the frame, the table and file I/O; each section's bytes
+ * are written and read by the module that owns the state (config.c,
+ * net.c, optimizer.c, trainer.c).  Reading checks the frame and the CRC,
+ * then every section into temporary objects, and commits only when all of
+ * it has passed.  Format version 1 (liba2c 0.1) had the same frame around
+ * one unsectioned body; such files are cut into the same sections on
+ * reading. */
+#include "algo/optimizer.h"
+#include "algo/trainer.h"
+#include "common/codec.h"
+#include "common/config.h"
+#include "nn/net.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 static const unsigned char MAGIC[8] = {0x89, 'A', '2', 'C', '\r', '\n', 0x1a, '\n'};
-#define FORMAT_VERSION 1u
+#define FORMAT_V1 1u /* liba2c 0.1: one unsectioned body */
+#define FORMAT_V2 2u /* sectioned */
 #define KIND_NET 1u
 #define KIND_TRAINER 2u
 #define HEADER_BYTES 24u
 #define TRAILER_BYTES 4u
+#define ENTRY_BYTES 16u
 /* Files above this are refused unread: a net at the width and depth
  * limits is far smaller. */
 #define MAX_FILE_BYTES ((size_t)1 << 31)
 
-uint32_t a2c__crc32(uint32_t crc, const void *data, size_t n)
+/* Section ids.  Append only; 5 and 6 are kept for the observation and
+ * reward normaliser and for distribution state. */
+enum {
+    SECTION_CONFIG = 1,
+    SECTION_NET = 2,
+    SECTION_OPTIMIZER = 3,
+    SECTION_PROGRESS = 4,
+    SECTION_IDS = 5 /* one past the largest id this version knows */
+};
+/* Section flag: a reader that does not know the id must refuse the file.
+ * Without it an unknown section is skipped. */
+#define FLAG_REQUIRED 1u
+
+static const char *section_name(uint32_t id)
 {
-    /* Four bits at a time: the CRC of each nibble under the reflected
-     * polynomial 0xEDB88320 (tests/test_checkpoint.c derives the table). */
-    static const uint32_t nibble[16] = {
-        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-        0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-        0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-    };
-    const unsigned char *p = data;
-    crc = ~crc;
-    for (size_t k = 0; k < n; k++) {
-        crc ^= p[k];
-        crc = (crc >> 4) ^ nibble[crc & 15];
-        crc = (crc >> 4) ^ nibble[crc & 15];
+    switch (id) {
+    case SECTION_CONFIG: return "configuration";
+    case SECTION_NET: return "network";
+    case SECTION_OPTIMIZER: return "optimizer";
+    case SECTION_PROGRESS: return "progress";
     }
-    return ~crc;
+    return "unknown";
 }
 
 /* ---- writing ---- */
 
-typedef struct writer {
-    unsigned char *p; /* NULL: count only */
-    size_t len;
-} writer;
-
-static void put_bytes(writer *w, const void *src, size_t n)
+/* Writes one section's bytes (or, with w->p NULL, counts them). */
+static void put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2c_trainer *tr)
 {
-    if (w->p) memcpy(w->p + w->len, src, n);
-    w->len += n;
-}
-
-static void put_u32(writer *w, uint32_t v)
-{
-    unsigned char b[4];
-    for (int k = 0; k < 4; k++) b[k] = (unsigned char)(v >> (8 * k));
-    put_bytes(w, b, 4);
-}
-
-static void put_u64(writer *w, uint64_t v)
-{
-    unsigned char b[8];
-    for (int k = 0; k < 8; k++) b[k] = (unsigned char)(v >> (8 * k));
-    put_bytes(w, b, 8);
-}
-
-static void put_f64(writer *w, double v)
-{
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    put_u64(w, bits);
-}
-
-static void put_floats(writer *w, const float *v, size_t n)
-{
-    for (size_t k = 0; k < n; k++) {
-        uint32_t bits;
-        memcpy(&bits, &v[k], sizeof bits);
-        put_u32(w, bits);
+    switch (id) {
+    case SECTION_CONFIG: a2c__config_write(w, a2c__net_config(net)); break;
+    case SECTION_NET: a2c__net_write(w, net); break;
+    case SECTION_OPTIMIZER: a2c__optimizer_write(w, a2c__trainer_optimizer(tr)); break;
+    case SECTION_PROGRESS: a2c__trainer_write_progress(w, tr); break;
     }
 }
 
-static void put_rng(writer *w, const a2c__rng *r)
+/* Writes (or with w->p NULL, sizes) a whole checkpoint of a net, or of a
+ * trainer if tr is not NULL. */
+static void put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer *tr)
 {
-    for (int k = 0; k < 4; k++) put_u64(w, r->s[k]);
-}
-
-static void put_config(writer *w, const a2c_config *cfg)
-{
-    put_u32(w, A2C__PARAM_COUNT);
-    for (uint32_t k = 0; k < A2C__PARAM_COUNT; k++) {
-        const a2c_param p = (a2c_param)(A2C__PARAM_FIRST + k);
-        int is_int;
-        a2c_param_is_integer(p, &is_int);
-        put_u32(w, (uint32_t)p);
-        put_u32(w, (uint32_t)is_int);
-        if (is_int) put_u64(w, (uint64_t)cfg->i[k]);
-        else put_f64(w, cfg->d[k]);
+    static const uint32_t net_ids[] = {SECTION_CONFIG, SECTION_NET};
+    static const uint32_t trainer_ids[] = {SECTION_CONFIG, SECTION_NET, SECTION_OPTIMIZER,
+                                           SECTION_PROGRESS};
+    const uint32_t *ids = tr ? trainer_ids : net_ids;
+    const uint32_t n = tr ? 4 : 2;
+    uint64_t sizes[4], body = 4 + (uint64_t)n * ENTRY_BYTES;
+    for (uint32_t k = 0; k < n; k++) {
+        a2c__writer count = {NULL, 0};
+        put_section(&count, ids[k], net, tr);
+        sizes[k] = count.len;
+        body += count.len;
     }
-    put_u32(w, (uint32_t)cfg->n_pi);
-    for (size_t k = 0; k < cfg->n_pi; k++) put_u32(w, (uint32_t)cfg->pi[k]);
-    put_u32(w, (uint32_t)cfg->n_vf);
-    for (size_t k = 0; k < cfg->n_vf; k++) put_u32(w, (uint32_t)cfg->vf[k]);
-}
-
-static void put_net(writer *w, const a2c_net *net)
-{
-    put_config(w, &net->cfg);
-    put_u32(w, (uint32_t)net->obs_dim);
-    put_u32(w, (uint32_t)net->n_actions);
-    put_u64(w, (uint64_t)net->n_params);
-    put_floats(w, net->params, net->n_params);
-    put_rng(w, &net->rng);
-}
-
-static void put_training(writer *w, const a2c_trainer *tr)
-{
-    put_u64(w, tr->timesteps);
-    put_u64(w, tr->episodes);
-    put_u64(w, tr->updates);
-    put_rng(w, &tr->sample_rng);
-    put_rng(w, &tr->reset_rng);
-    put_u32(w, (uint32_t)tr->opt->rms);
-    put_u64(w, tr->opt->steps);
-    put_u64(w, (uint64_t)tr->opt->state_n);
-    put_floats(w, tr->opt->state, tr->opt->state_n);
-    put_u32(w, tr->win_count);
-    put_u32(w, tr->win_next);
-    for (int k = 0; k < A2C__WINDOW; k++) {
-        put_f64(w, tr->win_return[k]);
-        put_u64(w, tr->win_length[k]);
-    }
-}
-
-/* Writes (or with w->p NULL, sizes) a whole checkpoint. */
-static void put_checkpoint(writer *w, const a2c_net *net, const a2c_trainer *tr)
-{
-    writer body = {NULL, 0};
-    put_net(&body, net);
-    if (tr) put_training(&body, tr);
     const size_t start = w->len;
-    put_bytes(w, MAGIC, sizeof MAGIC);
-    put_u32(w, FORMAT_VERSION);
-    put_u32(w, tr ? KIND_TRAINER : KIND_NET);
-    put_u64(w, (uint64_t)body.len);
-    put_net(w, net);
-    if (tr) put_training(w, tr);
-    put_u32(w, w->p ? a2c__crc32(0, w->p + start, w->len - start) : 0);
+    a2c__put_bytes(w, MAGIC, sizeof MAGIC);
+    a2c__put_u32(w, FORMAT_V2);
+    a2c__put_u32(w, tr ? KIND_TRAINER : KIND_NET);
+    a2c__put_u64(w, body);
+    a2c__put_u32(w, n);
+    for (uint32_t k = 0; k < n; k++) {
+        a2c__put_u32(w, ids[k]);
+        a2c__put_u32(w, 1u | FLAG_REQUIRED << 16); /* u16 version 1, u16 flags */
+        a2c__put_u64(w, sizes[k]);
+    }
+    for (uint32_t k = 0; k < n; k++) put_section(w, ids[k], net, tr);
+    a2c__put_u32(w, w->p ? a2c__crc32(0, w->p + start, w->len - start) : 0);
+}
+
+static size_t checkpoint_size(const a2c_net *net, const a2c_trainer *tr)
+{
+    a2c__writer count = {NULL, 0};
+    put_checkpoint(&count, net, tr);
+    return count.len;
 }
 
 static a2c_status save_to_buffer(const a2c_net *net, const a2c_trainer *tr, void *buf, size_t cap,
-                                 size_t *written)
+                                 size_t *written, const char *fn)
 {
-    writer count = {NULL, 0};
-    put_checkpoint(&count, net, tr);
-    if (!buf || cap < count.len) return A2C_E_INVALID_ARG;
-    writer w = {buf, 0};
+    const size_t size = checkpoint_size(net, tr);
+    if (!buf) return a2c__fail(A2C_E_INVALID_ARG, fn, "buf is NULL");
+    if (cap < size)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "cap is %zu, the checkpoint needs %zu bytes", cap,
+                         size);
+    a2c__writer w = {buf, 0};
     put_checkpoint(&w, net, tr);
     if (written) *written = w.len;
     return A2C_OK;
@@ -168,229 +126,245 @@ static a2c_status save_to_buffer(const a2c_net *net, const a2c_trainer *tr, void
 
 /* Writes to `path` through a temporary file renamed into place, so an
  * interrupted save never leaves a truncated checkpoint under that name. */
-static a2c_status save_to_path(const a2c_net *net, const a2c_trainer *tr, const char *path)
+static a2c_status save_to_path(const a2c_net *net, const a2c_trainer *tr,
+                               const a2c_allocator *a, const char *path, const char *fn)
 {
-    if (!path || !path[0]) return A2C_E_INVALID_ARG;
-    const a2c_allocator *a = &net->alloc;
-    writer count = {NULL, 0};
-    put_checkpoint(&count, net, tr);
+    if (!path) return a2c__fail(A2C_E_INVALID_ARG, fn, "path is NULL");
+    if (!path[0]) return a2c__fail(A2C_E_INVALID_ARG, fn, "path is empty");
+    const size_t size = checkpoint_size(net, tr);
     const size_t plen = strlen(path);
-    unsigned char *buf = a2c__alloc(a, count.len);
+    unsigned char *buf = a2c__alloc(a, size);
     char *tmp = a2c__alloc(a, plen + 5);
-    a2c_status rc = A2C_E_NOMEM;
+    a2c_status rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for a %zu-byte checkpoint", size);
     if (buf && tmp) {
-        writer w = {buf, 0};
+        a2c__writer w = {buf, 0};
         put_checkpoint(&w, net, tr);
         memcpy(tmp, path, plen);
         memcpy(tmp + plen, ".tmp", 5);
-        rc = A2C_E_IO;
+        rc = A2C_OK;
         FILE *fp = fopen(tmp, "wb");
-        if (fp) {
+        if (!fp) {
+            rc = a2c__fail(A2C_E_IO, fn, "cannot open '%s' for writing", tmp);
+        } else {
             const int ok = fwrite(buf, 1, w.len, fp) == w.len;
-            if (fclose(fp) == 0 && ok && rename(tmp, path) == 0) rc = A2C_OK;
-            else remove(tmp);
+            if (fclose(fp) != 0 || !ok) rc = a2c__fail(A2C_E_IO, fn, "cannot write '%s'", tmp);
+            else if (rename(tmp, path) != 0)
+                rc = a2c__fail(A2C_E_IO, fn, "cannot rename '%s' to '%s'", tmp, path);
+            if (rc != A2C_OK) remove(tmp);
         }
     }
     a2c__free(a, tmp, plen + 5);
-    a2c__free(a, buf, count.len);
+    a2c__free(a, buf, size);
     return rc;
 }
 
-/* ---- reading ---- */
+/* ---- reading: the frame and the section table ---- */
 
-typedef struct reader {
-    const unsigned char *p;
-    size_t left;
-    int bad; /* set once anything was missing; every later read gives 0 */
-} reader;
+typedef struct sections {
+    uint32_t kind;
+    const unsigned char *data[SECTION_IDS]; /* NULL: absent */
+    size_t size[SECTION_IDS];
+    /* a version-1 file's progress state, reassembled from its two parts */
+    unsigned char progress[8 * 3 + 32 * 2 + 8 + 16 * A2C__WINDOW];
+} sections;
 
-static const unsigned char *get_bytes(reader *r, size_t n)
+/* Skips `n` bytes; marks the reader bad if they are not there. */
+static void skip(a2c__reader *r, uint64_t n)
 {
-    if (r->bad || n > r->left) {
-        r->bad = 1;
-        return NULL;
+    if (n > r->left) r->bad = 1;
+    else a2c__get_bytes(r, (size_t)n);
+}
+
+/* Cuts a version-1 body into sections: configuration, network and, for a
+ * trainer, the optimizer state and the progress, whose two parts (before
+ * and after the optimizer's) are joined into s->progress. */
+static a2c_status split_v1(const unsigned char *body, size_t size, sections *s, const char *fn)
+{
+    a2c__reader r = {body, size, 0};
+    const unsigned char *start = r.p;
+    const uint32_t n_params_cfg = a2c__get_u32(&r);
+    skip(&r, (uint64_t)n_params_cfg * 16);
+    for (int arch = 0; arch < 2; arch++) {
+        const uint32_t layers = a2c__get_u32(&r);
+        if (layers > A2C_MAX_LAYERS) r.bad = 1;
+        skip(&r, (uint64_t)layers * 4);
     }
-    const unsigned char *p = r->p;
-    r->p += n;
-    r->left -= n;
-    return p;
-}
-
-static uint32_t get_u32(reader *r)
-{
-    const unsigned char *b = get_bytes(r, 4);
-    if (!b) return 0;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static uint64_t get_u64(reader *r)
-{
-    const uint64_t lo = get_u32(r);
-    return lo | (uint64_t)get_u32(r) << 32;
-}
-
-static double get_f64(reader *r)
-{
-    const uint64_t bits = get_u64(r);
-    double v;
-    memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
-static float get_f32(reader *r)
-{
-    const uint32_t bits = get_u32(r);
-    float v;
-    memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
-static void get_rng(reader *r, a2c__rng *out)
-{
-    for (int k = 0; k < 4; k++) out->s[k] = get_u64(r);
-    if (!(out->s[0] | out->s[1] | out->s[2] | out->s[3])) r->bad = 1; /* xoshiro's dead state */
-}
-
-/* Reads a config into *cfg (already created with defaults). */
-static void get_config(reader *r, a2c_config *cfg)
-{
-    const uint32_t count = get_u32(r);
-    if (count > 4096) r->bad = 1;
-    for (uint32_t k = 0; k < count && !r->bad; k++) {
-        const a2c_param p = (a2c_param)get_u32(r);
-        const uint32_t type = get_u32(r);
-        const uint64_t raw = get_u64(r);
-        int is_int;
-        /* An unknown parameter comes from a newer liba2c: refuse rather
-         * than train with a setting we cannot honour. */
-        if (r->bad || a2c_param_is_integer(p, &is_int) != A2C_OK || type != (uint32_t)is_int) {
-            r->bad = 1;
-            break;
+    s->data[SECTION_CONFIG] = start;
+    s->size[SECTION_CONFIG] = (size_t)(r.p - start);
+    start = r.p;
+    skip(&r, 8);
+    const uint64_t n_params = a2c__get_u64(&r);
+    skip(&r, n_params > r.left / 4 ? r.left + 1 : n_params * 4 + 32);
+    s->data[SECTION_NET] = start;
+    s->size[SECTION_NET] = (size_t)(r.p - start);
+    if (s->kind == KIND_TRAINER) {
+        const size_t head = 8 * 3 + 32 * 2, tail = sizeof s->progress - head;
+        const unsigned char *progress_head = a2c__get_bytes(&r, head);
+        start = r.p;
+        skip(&r, 12);
+        const uint64_t state_n = a2c__get_u64(&r);
+        skip(&r, state_n > r.left / 4 ? r.left + 1 : state_n * 4);
+        s->data[SECTION_OPTIMIZER] = start;
+        s->size[SECTION_OPTIMIZER] = (size_t)(r.p - start);
+        const unsigned char *progress_tail = a2c__get_bytes(&r, tail);
+        if (!r.bad) {
+            memcpy(s->progress, progress_head, head);
+            memcpy(s->progress + head, progress_tail, tail);
+            s->data[SECTION_PROGRESS] = s->progress;
+            s->size[SECTION_PROGRESS] = sizeof s->progress;
         }
-        double v;
-        memcpy(&v, &raw, sizeof v);
-        const a2c_status rc = is_int ? a2c_config_set_int(cfg, p, (int64_t)raw)
-                                     : a2c_config_set_double(cfg, p, v);
-        if (rc != A2C_OK) r->bad = 1;
     }
-    int32_t pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
-    const uint32_t n_pi = get_u32(r);
-    for (uint32_t k = 0; k < n_pi && k < A2C_MAX_LAYERS; k++) pi[k] = (int32_t)get_u32(r);
-    const uint32_t n_vf = get_u32(r);
-    for (uint32_t k = 0; k < n_vf && k < A2C_MAX_LAYERS; k++) vf[k] = (int32_t)get_u32(r);
-    if (r->bad || a2c_config_set_net_arch(cfg, pi, n_pi, vf, n_vf) != A2C_OK) r->bad = 1;
-}
-
-/* Checks the frame (magic, version, kind, sizes, checksum) and points *r
- * at the body. */
-static a2c_status open_frame(const void *buf, size_t size, reader *r, uint32_t *kind)
-{
-    if (!buf) return A2C_E_INVALID_ARG;
-    const unsigned char *p = buf;
-    if (size < HEADER_BYTES + TRAILER_BYTES || memcmp(p, MAGIC, sizeof MAGIC) != 0)
-        return A2C_E_FORMAT;
-    reader h = {p + sizeof MAGIC, HEADER_BYTES - sizeof MAGIC, 0};
-    const uint32_t version = get_u32(&h);
-    *kind = get_u32(&h);
-    const uint64_t body = get_u64(&h);
-    if (version != FORMAT_VERSION || (*kind != KIND_NET && *kind != KIND_TRAINER) ||
-        body != (uint64_t)(size - HEADER_BYTES - TRAILER_BYTES))
-        return A2C_E_FORMAT;
-    reader t = {p + size - TRAILER_BYTES, TRAILER_BYTES, 0};
-    if (get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES)) return A2C_E_FORMAT;
-    r->p = p + HEADER_BYTES;
-    r->left = (size_t)body;
-    r->bad = 0;
+    if (r.bad || r.left != 0)
+        return a2c__fail(A2C_E_FORMAT, fn, "the version-1 checkpoint body is %s",
+                         r.bad ? "truncated or corrupt" : "longer than its contents");
     return A2C_OK;
 }
 
-/* Reads the net section into a new net. */
-static a2c_status get_net(reader *r, const a2c_allocator *alloc, a2c_net **out)
+/* Reads the section table of a version-2 body. */
+static a2c_status split_v2(const unsigned char *body, size_t size, sections *s, const char *fn)
+{
+    a2c__reader table = {body, size, 0};
+    const uint32_t count = a2c__get_u32(&table);
+    if (table.bad || count > (size - 4) / ENTRY_BYTES)
+        return a2c__fail(A2C_E_FORMAT, fn, "the section table is truncated");
+    a2c__reader payload = {body + 4 + (size_t)count * ENTRY_BYTES,
+                           size - 4 - (size_t)count * ENTRY_BYTES, 0};
+    for (uint32_t k = 0; k < count; k++) {
+        const uint32_t id = a2c__get_u32(&table), word = a2c__get_u32(&table);
+        const uint32_t version = word & 0xffffu, flags = word >> 16;
+        const uint64_t bytes = a2c__get_u64(&table);
+        if (bytes > payload.left)
+            return a2c__fail(A2C_E_FORMAT, fn, "section %u is truncated", id);
+        const unsigned char *data = a2c__get_bytes(&payload, (size_t)bytes);
+        if (id == 0 || id >= SECTION_IDS) {
+            if (flags & FLAG_REQUIRED)
+                return a2c__fail(A2C_E_FORMAT, fn,
+                                 "the checkpoint needs section %u, unknown to liba2c %s", id,
+                                 A2C_VERSION_STRING);
+            continue; /* optional and unknown: from a newer liba2c, skipped */
+        }
+        if (version != 1)
+            return a2c__fail(A2C_E_FORMAT, fn, "%s section version %u is not supported",
+                             section_name(id), version);
+        if (s->data[id])
+            return a2c__fail(A2C_E_FORMAT, fn, "the %s section appears twice",
+                             section_name(id));
+        s->data[id] = data;
+        s->size[id] = (size_t)bytes;
+    }
+    if (payload.left != 0)
+        return a2c__fail(A2C_E_FORMAT, fn, "%zu bytes follow the last section", payload.left);
+    return A2C_OK;
+}
+
+/* Checks the frame (magic, version, kind, sizes, checksum) and finds the
+ * sections, checking that the kind's sections are all there. */
+static a2c_status open_frame(const void *buf, size_t size, sections *s, const char *fn)
+{
+    if (!buf) return a2c__fail(A2C_E_INVALID_ARG, fn, "buf is NULL");
+    memset(s->data, 0, sizeof s->data);
+    const unsigned char *p = buf;
+    if (size < HEADER_BYTES + TRAILER_BYTES)
+        return a2c__fail(A2C_E_FORMAT, fn, "%zu bytes are too few for a checkpoint", size);
+    if (memcmp(p, MAGIC, sizeof MAGIC) != 0)
+        return a2c__fail(A2C_E_FORMAT, fn, "not a liba2c checkpoint (no magic number)");
+    a2c__reader h = {p + sizeof MAGIC, HEADER_BYTES - sizeof MAGIC, 0};
+    const uint32_t version = a2c__get_u32(&h);
+    s->kind = a2c__get_u32(&h);
+    const uint64_t body = a2c__get_u64(&h);
+    if (version != FORMAT_V1 && version != FORMAT_V2)
+        return a2c__fail(A2C_E_FORMAT, fn, "checkpoint format version %u is not supported",
+                         version);
+    if (s->kind != KIND_NET && s->kind != KIND_TRAINER)
+        return a2c__fail(A2C_E_FORMAT, fn, "unknown checkpoint kind %u", s->kind);
+    if (body != (uint64_t)(size - HEADER_BYTES - TRAILER_BYTES))
+        return a2c__fail(A2C_E_FORMAT, fn, "the header says %llu body bytes, the data holds %zu",
+                         (unsigned long long)body, size - HEADER_BYTES - TRAILER_BYTES);
+    a2c__reader t = {p + size - TRAILER_BYTES, TRAILER_BYTES, 0};
+    if (a2c__get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES))
+        return a2c__fail(A2C_E_FORMAT, fn, "checksum mismatch: the checkpoint is damaged");
+    const a2c_status rc = version == FORMAT_V1
+                              ? split_v1(p + HEADER_BYTES, (size_t)body, s, fn)
+                              : split_v2(p + HEADER_BYTES, (size_t)body, s, fn);
+    if (rc != A2C_OK) return rc;
+    const int trainer = s->kind == KIND_TRAINER;
+    for (uint32_t id = 1; id < SECTION_IDS; id++) {
+        const int needed = id <= SECTION_NET || trainer;
+        if (needed && !s->data[id])
+            return a2c__fail(A2C_E_FORMAT, fn, "the %s section is missing", section_name(id));
+    }
+    return A2C_OK;
+}
+
+static a2c__reader section_reader(const sections *s, uint32_t id)
+{
+    return (a2c__reader){s->data[id], s->size[id], 0};
+}
+
+/* A section reader must have taken exactly the section's bytes. */
+static a2c_status section_done(const a2c__reader *r, uint32_t id, const char *fn)
+{
+    if (r->bad || r->left != 0)
+        return a2c__fail(A2C_E_FORMAT, fn, "the %s section is %s", section_name(id),
+                         r->bad ? "truncated or holds invalid values" : "longer than expected");
+    return A2C_OK;
+}
+
+/* The configuration and network sections, as a new net. */
+static a2c_status read_net(const sections *s, const a2c_allocator *alloc, a2c_net **out,
+                           const char *fn)
 {
     *out = NULL;
     a2c_config *cfg = NULL;
     a2c_status rc = a2c_config_create(&cfg, alloc);
-    if (rc != A2C_OK) return rc;
-    get_config(r, cfg);
-    const uint32_t obs_dim = get_u32(r), n_actions = get_u32(r);
-    const uint64_t n_params = get_u64(r);
-    if (r->bad) rc = A2C_E_FORMAT;
-    else rc = a2c__net_create(out, cfg, obs_dim, n_actions, 0); /* weights come next */
-    if (rc == A2C_E_INVALID_ARG) rc = A2C_E_FORMAT; /* sizes out of range */
+    if (rc != A2C_OK) return a2c__fail(rc, fn, "no memory for the configuration");
+    a2c__reader r = section_reader(s, SECTION_CONFIG);
+    a2c__config_read(&r, cfg);
+    rc = section_done(&r, SECTION_CONFIG, fn);
+    if (rc == A2C_OK) {
+        r = section_reader(s, SECTION_NET);
+        rc = a2c__net_read(&r, cfg, out);
+        if (rc == A2C_OK) rc = section_done(&r, SECTION_NET, fn);
+        else if (rc == A2C_E_NOMEM) a2c__fail(rc, fn, "no memory for the network");
+        else a2c__fail(A2C_E_FORMAT, fn, "the network section is truncated or inconsistent");
+    }
     a2c_config_destroy(cfg);
-    if (rc != A2C_OK) return rc;
-    a2c_net *net = *out;
-    if (n_params != net->n_params || n_params > r->left / 4) r->bad = 1;
-    for (size_t k = 0; !r->bad && k < net->n_params; k++) net->params[k] = get_f32(r);
-    get_rng(r, &net->rng);
-    if (r->bad || !a2c__all_finite(net->params, net->n_params)) {
-        a2c_net_destroy(net);
+    if (rc != A2C_OK) {
+        a2c_net_destroy(*out);
         *out = NULL;
-        return A2C_E_FORMAT;
     }
-    return A2C_OK;
+    return rc;
 }
 
-/* A trainer checkpoint's training section, read and checked. */
-typedef struct training {
-    uint64_t timesteps, episodes, updates, opt_steps;
-    a2c__rng sample_rng, reset_rng;
-    int rms;
-    const unsigned char *state; /* state_n little-endian floats, all checked */
-    size_t state_n;
-    uint32_t win_count, win_next;
-    double win_return[A2C__WINDOW];
-    uint64_t win_length[A2C__WINDOW];
-} training;
-
-/* Reads the training section of a net of n_params parameters, which must
- * end the body exactly. */
-static a2c_status get_training(reader *r, size_t n_params, training *t)
+/* The optimizer and progress sections of a trainer checkpoint for a net
+ * of n_params parameters, read and checked, nothing committed. */
+static a2c_status read_training(const sections *s, size_t n_params, a2c__optimizer_section *opt,
+                                a2c__progress *progress, const char *fn)
 {
-    t->timesteps = get_u64(r);
-    t->episodes = get_u64(r);
-    t->updates = get_u64(r);
-    get_rng(r, &t->sample_rng);
-    get_rng(r, &t->reset_rng);
-    const uint32_t rms = get_u32(r);
-    t->rms = rms == 1;
-    t->opt_steps = get_u64(r);
-    const uint64_t state_n = get_u64(r);
-    if (rms > 1 || state_n != (rms ? 1u : 2u) * (uint64_t)n_params) r->bad = 1;
-    t->state_n = r->bad ? 0 : (size_t)state_n;
-    t->state = r->bad || t->state_n > r->left / 4 ? NULL : get_bytes(r, t->state_n * 4);
-    if (!t->state) r->bad = 1;
-    /* finite, and square averages and second moments not negative */
-    reader s = {t->state, t->state ? t->state_n * 4 : 0, 0};
-    const size_t second = t->rms ? 0 : n_params;
-    for (size_t k = 0; !r->bad && k < t->state_n; k++) {
-        const float v = get_f32(&s);
-        if (!isfinite(v) || (k >= second && v < 0.0f)) r->bad = 1;
-    }
-    t->win_count = get_u32(r);
-    t->win_next = get_u32(r);
-    for (int k = 0; k < A2C__WINDOW; k++) {
-        t->win_return[k] = get_f64(r);
-        t->win_length[k] = get_u64(r);
-        if (!isfinite(t->win_return[k])) r->bad = 1;
-    }
-    if (t->win_count > A2C__WINDOW || t->win_next >= A2C__WINDOW || r->left != 0) r->bad = 1;
-    return r->bad ? A2C_E_FORMAT : A2C_OK;
+    a2c__reader r = section_reader(s, SECTION_OPTIMIZER);
+    a2c__optimizer_read(&r, n_params, opt);
+    a2c_status rc = section_done(&r, SECTION_OPTIMIZER, fn);
+    if (rc != A2C_OK) return rc;
+    r = section_reader(s, SECTION_PROGRESS);
+    a2c__progress_read(&r, progress);
+    return section_done(&r, SECTION_PROGRESS, fn);
 }
 
-static a2c_status load_net(a2c_net **out, const void *buf, size_t size, const a2c_allocator *alloc)
+static a2c_status load_net(a2c_net **out, const void *buf, size_t size,
+                           const a2c_allocator *alloc, const char *fn)
 {
-    reader r;
-    uint32_t kind;
-    a2c_status rc = open_frame(buf, size, &r, &kind);
+    sections s;
+    a2c_status rc = open_frame(buf, size, &s, fn);
     if (rc != A2C_OK) return rc;
-    rc = get_net(&r, alloc, out);
+    rc = read_net(&s, alloc, out, fn);
     if (rc != A2C_OK) return rc;
-    /* acting needs no training section, but a damaged one makes the whole
+    /* acting needs no training state, but a damaged one makes the whole
      * file suspect */
-    training t;
-    if (kind == KIND_TRAINER) rc = get_training(&r, (*out)->n_params, &t);
-    else if (r.left != 0) rc = A2C_E_FORMAT;
+    if (s.kind == KIND_TRAINER) {
+        a2c__optimizer_section opt;
+        a2c__progress progress;
+        rc = read_training(&s, a2c_net_param_count(*out), &opt, &progress, fn);
+    }
     if (rc != A2C_OK) {
         a2c_net_destroy(*out);
         *out = NULL;
@@ -401,22 +375,22 @@ static a2c_status load_net(a2c_net **out, const void *buf, size_t size, const a2
 /* Reads a whole file through the allocator; the caller frees *buf with
  * *size bytes. */
 static a2c_status read_file(const char *path, const a2c_allocator *a, unsigned char **buf,
-                            size_t *size)
+                            size_t *size, const char *fn)
 {
     *buf = NULL;
     *size = 0;
     FILE *fp = fopen(path, "rb");
-    if (!fp) return A2C_E_IO;
-    a2c_status rc = A2C_E_IO;
+    if (!fp) return a2c__fail(A2C_E_IO, fn, "cannot open '%s'", path);
+    a2c_status rc = a2c__fail(A2C_E_IO, fn, "cannot read '%s'", path);
     long end = -1;
     if (fseek(fp, 0, SEEK_END) == 0) end = ftell(fp);
     if (end >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
         if ((unsigned long)end > MAX_FILE_BYTES) {
-            rc = A2C_E_FORMAT;
+            rc = a2c__fail(A2C_E_FORMAT, fn, "'%s' is larger than any checkpoint", path);
         } else {
             *size = (size_t)end;
             *buf = a2c__alloc(a, *size);
-            if (!*buf) rc = A2C_E_NOMEM;
+            if (!*buf) rc = a2c__fail(A2C_E_NOMEM, fn, "no memory to read '%s'", path);
             else if (fread(*buf, 1, *size, fp) == *size) rc = A2C_OK;
         }
     }
@@ -432,47 +406,59 @@ static a2c_status read_file(const char *path, const a2c_allocator *a, unsigned c
 
 A2C_API a2c_status a2c_net_save_size(const a2c_net *net, size_t *size)
 {
-    if (!net || !size) return A2C_E_INVALID_ARG;
-    writer w = {NULL, 0};
-    put_checkpoint(&w, net, NULL);
-    *size = w.len;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (!size) return a2c__fail(A2C_E_INVALID_ARG, __func__, "size is NULL");
+    *size = checkpoint_size(net, NULL);
     return A2C_OK;
 }
 
 A2C_API a2c_status a2c_net_save_to_buffer(const a2c_net *net, void *buf, size_t cap,
                                           size_t *written)
 {
-    if (!net) return A2C_E_INVALID_ARG;
-    return save_to_buffer(net, NULL, buf, cap, written);
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    return save_to_buffer(net, NULL, buf, cap, written, __func__);
 }
 
 A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path)
 {
-    if (!net) return A2C_E_INVALID_ARG;
-    return save_to_path(net, NULL, path);
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    return save_to_path(net, NULL, a2c__net_allocator(net), path, __func__);
+}
+
+/* The allocator to load with, checked; a message names the field. */
+static a2c_status load_allocator(const a2c_allocator *alloc, a2c_allocator *out, const char *fn)
+{
+    if (a2c__allocator(alloc, out) == A2C_OK) return A2C_OK;
+    if (alloc->version != A2C_ALLOCATOR_V1)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->version is %u, expected "
+                                                "A2C_ALLOCATOR_V1", alloc->version);
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->alloc or alloc->free is NULL");
 }
 
 A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size_t size,
                                             const a2c_allocator *alloc)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
     a2c_allocator a;
-    if (a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
-    return load_net(out, buf, size, alloc);
+    const a2c_status rc = load_allocator(alloc, &a, __func__);
+    if (rc != A2C_OK) return rc;
+    return load_net(out, buf, size, &a, __func__);
 }
 
 A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_allocator *alloc)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
+    if (!path) return a2c__fail(A2C_E_INVALID_ARG, __func__, "path is NULL");
     a2c_allocator a;
-    if (!path || a2c__allocator(alloc, &a) != A2C_OK) return A2C_E_INVALID_ARG;
+    a2c_status rc = load_allocator(alloc, &a, __func__);
+    if (rc != A2C_OK) return rc;
     unsigned char *buf;
     size_t size;
-    a2c_status rc = read_file(path, &a, &buf, &size);
+    rc = read_file(path, &a, &buf, &size, __func__);
     if (rc != A2C_OK) return rc;
-    rc = load_net(out, buf, size, alloc);
+    rc = load_net(out, buf, size, &a, __func__);
     a2c__free(&a, buf, size);
     return rc;
 }
@@ -481,86 +467,72 @@ A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_alloc
 
 A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size)
 {
-    if (!tr || !size) return A2C_E_INVALID_ARG;
-    writer w = {NULL, 0};
-    put_checkpoint(&w, tr->net, tr);
-    *size = w.len;
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    if (!size) return a2c__fail(A2C_E_INVALID_ARG, __func__, "size is NULL");
+    *size = checkpoint_size(a2c_trainer_net((a2c_trainer *)tr), tr);
     return A2C_OK;
 }
 
 A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, size_t cap,
                                               size_t *written)
 {
-    if (!tr) return A2C_E_INVALID_ARG;
-    return save_to_buffer(tr->net, tr, buf, cap, written);
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    return save_to_buffer(a2c_trainer_net((a2c_trainer *)tr), tr, buf, cap, written, __func__);
 }
 
 A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path)
 {
-    if (!tr) return A2C_E_INVALID_ARG;
-    return save_to_path(tr->net, tr, path);
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    return save_to_path(a2c_trainer_net((a2c_trainer *)tr), tr, a2c__trainer_allocator(tr), path,
+                        __func__);
 }
 
-static int same_architecture(const a2c_net *a, const a2c_net *b)
+static a2c_status load_trainer(a2c_trainer *tr, const void *buf, size_t size, const char *fn)
 {
-    if (a->obs_dim != b->obs_dim || a->n_actions != b->n_actions || a->n_params != b->n_params ||
-        a->activation != b->activation || a->shared != b->shared || a->n_pi != b->n_pi ||
-        a->n_vf != b->n_vf)
-        return 0;
-    for (size_t l = 0; l < a->n_pi; l++)
-        if (a->pi[l].out != b->pi[l].out) return 0;
-    for (size_t l = 0; l < a->n_vf; l++)
-        if (a->vf[l].out != b->vf[l].out) return 0;
-    return 1;
-}
-
-A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size)
-{
-    if (!tr) return A2C_E_INVALID_ARG;
-    reader r;
-    uint32_t kind;
-    a2c_status rc = open_frame(buf, size, &r, &kind);
+    sections s;
+    a2c_status rc = open_frame(buf, size, &s, fn);
     if (rc != A2C_OK) return rc;
-    if (kind != KIND_TRAINER) return A2C_E_FORMAT;
+    if (s.kind != KIND_TRAINER)
+        return a2c__fail(A2C_E_FORMAT, fn, "a net checkpoint holds no training state");
     a2c_net *saved;
-    rc = get_net(&r, &tr->alloc, &saved);
+    rc = read_net(&s, a2c__trainer_allocator(tr), &saved, fn);
     if (rc != A2C_OK) return rc;
-    training t;
-    rc = get_training(&r, saved->n_params, &t);
-    if (rc == A2C_OK && (!same_architecture(saved, tr->net) || t.rms != tr->opt->rms))
-        rc = A2C_E_INVALID_ARG;
+    a2c__optimizer_section opt;
+    a2c__progress progress;
+    rc = read_training(&s, a2c_net_param_count(saved), &opt, &progress, fn);
+    a2c_net *net = a2c_trainer_net(tr);
+    a2c_optimizer *own_opt = a2c__trainer_optimizer(tr);
+    if (rc == A2C_OK && !a2c__net_same_architecture(saved, net))
+        rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the checkpoint's network architecture differs "
+                                              "from the trainer's");
+    if (rc == A2C_OK && opt.rms != a2c__optimizer_is_rmsprop(own_opt))
+        rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the checkpoint's optimizer (%s) differs from the "
+                                              "trainer's", opt.rms ? "RMSprop" : "Adam");
     if (rc == A2C_OK) { /* everything checked: commit */
-        a2c_optimizer *opt = tr->opt;
-        reader s = {t.state, t.state_n * 4, 0};
-        for (size_t k = 0; k < t.state_n; k++) opt->state[k] = get_f32(&s);
-        opt->steps = t.opt_steps;
-        memcpy(tr->net->params, saved->params, saved->n_params * sizeof(float));
-        tr->net->rng = saved->rng;
-        tr->net->cached = 0;
-        memset(tr->net->grads, 0, tr->net->n_params * sizeof(float));
-        tr->timesteps = t.timesteps;
-        tr->episodes = t.episodes;
-        tr->updates = t.updates;
-        tr->sample_rng = t.sample_rng;
-        tr->reset_rng = t.reset_rng;
-        tr->win_count = t.win_count;
-        tr->win_next = t.win_next;
-        memcpy(tr->win_return, t.win_return, sizeof t.win_return);
-        memcpy(tr->win_length, t.win_length, sizeof t.win_length);
-        tr->need_reset = 1; /* environments start new episodes */
+        a2c__optimizer_commit(own_opt, &opt);
+        a2c__net_copy_state(net, saved);
+        a2c__trainer_commit_progress(tr, &progress);
     }
     a2c_net_destroy(saved);
     return rc;
 }
 
+A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size)
+{
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    return load_trainer(tr, buf, size, __func__);
+}
+
 A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path)
 {
-    if (!tr || !path) return A2C_E_INVALID_ARG;
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    if (!path) return a2c__fail(A2C_E_INVALID_ARG, __func__, "path is NULL");
+    const a2c_allocator *a = a2c__trainer_allocator(tr);
     unsigned char *buf;
     size_t size;
-    a2c_status rc = read_file(path, &tr->alloc, &buf, &size);
+    a2c_status rc = read_file(path, a, &buf, &size, __func__);
     if (rc != A2C_OK) return rc;
-    rc = a2c_trainer_load_from_buffer(tr, buf, size);
-    a2c__free(&tr->alloc, buf, size);
+    rc = load_trainer(tr, buf, size, __func__);
+    a2c__free(a, buf, size);
     return rc;
 }

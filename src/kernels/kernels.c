@@ -11,7 +11,9 @@
  * while it walks the shared dimension, so each load of B serves ROWS rows.
  * GNU C vector types make that block explicit; other compilers get the
  * same arithmetic in plain loops. */
-#include "internal.h"
+#include "kernels/kernels.h"
+
+#include <stdint.h>
 
 #include <math.h>
 #include <string.h>

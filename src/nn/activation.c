@@ -9,7 +9,7 @@
  * error stays under 6 ulp, mean below 1 ulp (tests/test_layers.c sweeps
  * it).  From |x| = 9.02 on, tanh rounds to exactly 1 in float, so the input
  * is clamped at 9.1.  ReLU passes NaN through, as torch does. */
-#include "internal.h"
+#include "nn/layers.h"
 
 void a2c__activation_forward(const a2c__kernels *k, int activation, float *h, size_t n)
 {

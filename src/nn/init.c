@@ -6,7 +6,7 @@
  * the columns of the tall Gaussian matrix yields exactly that Q (R's
  * diagonal is the positive column norms); a second orthogonalisation pass
  * keeps it orthogonal to rounding in double. */
-#include "internal.h"
+#include "nn/layers.h"
 
 #include <math.h>
 

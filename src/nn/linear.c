@@ -12,7 +12,7 @@
  * Nothing is reassociated (we never use -ffast-math): the order of every
  * sum is fixed by the source, so results do not depend on the vector width
  * or the machine. */
-#include "internal.h"
+#include "nn/layers.h"
 
 #include <string.h>
 

@@ -6,14 +6,47 @@
  * cached per row: the trainer runs the forward pass of each rollout step
  * into its own rows and backpropagates the whole rollout at once without
  * recomputing anything. */
-#include "internal.h"
+#include "nn/net.h"
+
+#include "common/config.h"
+#include "nn/layers.h"
 
 #include <math.h>
 #include <string.h>
 
+typedef struct layer {
+    size_t in, out;
+    size_t w, b; /* offsets of the weight block and the bias in the flat vector */
+    float *h;    /* cached outputs, max_batch x out (activated for hidden layers) */
+} layer;
+
+struct a2c_net {
+    a2c_allocator alloc;
+    const a2c__kernels *k;
+    a2c_config *cfg; /* a copy of the configuration it was made from, for checkpoints */
+    a2c__dist dist;  /* the action head's distribution */
+    size_t obs_dim, max_batch, n_params, max_width;
+    int activation, shared;
+    size_t n_pi, n_vf; /* hidden layers per trunk; n_vf = 0 with a shared trunk */
+    layer pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
+    layer head_pi, head_vf; /* head_pi.h are the head outputs, head_vf.h the values */
+    size_t dist_params;     /* offset of the distribution's parameters */
+    float *params, *grads;
+    float *obs;             /* cached inputs, max_batch x obs_dim */
+    float *delta[2];        /* backward scratch of the actor side (and a shared trunk) */
+    float *delta_vf[2];     /* and of the critic side: the two may run at once */
+    float *dhead, *dvals;   /* loss gradients, max_batch x head_width and max_batch */
+    float *scratch, *scratch_vf; /* linear-kernel scratch per side, scratch_floats each */
+    size_t scratch_floats;
+    size_t cached;          /* batch of the last public forward, 0 if none */
+    a2c__rng rng;           /* sampling stream */
+    unsigned char *block;
+    size_t block_bytes;
+};
+
 /* ---- layout ---- */
 
-static void place(a2c__layer *l, size_t in, size_t out, size_t *n_params)
+static void place(layer *l, size_t in, size_t out, size_t *n_params)
 {
     l->in = in;
     l->out = out;
@@ -35,13 +68,13 @@ static size_t lay_out(a2c_net *net, unsigned char *block)
         net->pi[l].h = a2c__carve(rows, net->pi[l].out, f, block, &used);
     for (size_t l = 0; l < net->n_vf; l++)
         net->vf[l].h = a2c__carve(rows, net->vf[l].out, f, block, &used);
-    net->head_pi.h = a2c__carve(rows, net->n_actions, f, block, &used);
+    net->head_pi.h = a2c__carve(rows, net->dist.head_width, f, block, &used);
     net->head_vf.h = a2c__carve(rows, 1, f, block, &used);
     for (int k = 0; k < 2; k++) {
         net->delta[k] = a2c__carve(rows, net->max_width, f, block, &used);
         net->delta_vf[k] = a2c__carve(rows, net->max_width, f, block, &used);
     }
-    net->dlogits = a2c__carve(rows, net->n_actions, f, block, &used);
+    net->dhead = a2c__carve(rows, net->dist.head_width, f, block, &used);
     net->dvals = a2c__carve(rows, 1, f, block, &used);
     net->scratch = a2c__carve(1, net->scratch_floats, f, block, &used);
     net->scratch_vf = a2c__carve(1, net->scratch_floats, f, block, &used);
@@ -50,7 +83,7 @@ static size_t lay_out(a2c_net *net, unsigned char *block)
 
 /* ---- initialisation ---- */
 
-static void init_layer(a2c_net *net, const a2c__layer *l, int ortho, double gain, a2c__rng *rng,
+static void init_layer(a2c_net *net, const layer *l, int ortho, double gain, a2c__rng *rng,
                        double *scratch)
 {
     float *w = net->params + l->w, *b = net->params + l->b;
@@ -70,57 +103,78 @@ static void init_layer(a2c_net *net, const a2c__layer *l, int ortho, double gain
 A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                                   size_t n_actions)
 {
-    return a2c__net_create(out, cfg, obs_dim, n_actions, 1);
+    return a2c__net_create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, n_actions, 1, __func__);
 }
 
 a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
-                           size_t n_actions, int initialise)
+                           int action_kind, size_t action_dim, int initialise, const char *fn)
 {
-    if (!out) return A2C_E_INVALID_ARG;
+    if (!out) return a2c__fail(A2C_E_INVALID_ARG, fn, "out is NULL");
     *out = NULL;
-    if (!cfg || obs_dim < 1 || obs_dim > A2C_MAX_WIDTH || n_actions < 1 ||
-        n_actions > A2C_MAX_WIDTH)
-        return A2C_E_INVALID_ARG;
+    if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
+    if (obs_dim < 1 || obs_dim > A2C_MAX_WIDTH)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "obs_dim is %zu, expected 1..%d", obs_dim,
+                         A2C_MAX_WIDTH);
+    a2c__dist dist;
+    if (action_dim < 1 || action_dim > A2C_MAX_WIDTH)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "n_actions is %zu, expected 1..%d",
+                         action_dim, A2C_MAX_WIDTH);
+    if (a2c__dist_init(&dist, action_kind, action_dim) != A2C_OK)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "action space kind %d is not supported",
+                         action_kind);
 
     size_t max_batch = (size_t)a2c__cfg_int(cfg, A2C_PARAM_MAX_BATCH);
     if (max_batch == 0 && !a2c__mul_size((size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS),
                                          (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS), &max_batch))
-        return A2C_E_INVALID_ARG;
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "n_steps x n_envs overflows");
 
-    const a2c_allocator *alloc = &cfg->alloc;
+    int32_t pi_widths[A2C_MAX_LAYERS], vf_widths[A2C_MAX_LAYERS];
+    size_t n_pi, n_vf;
+    a2c_config_get_net_arch(cfg, pi_widths, &n_pi, vf_widths, &n_vf);
+    const a2c_allocator *alloc = a2c__config_allocator(cfg);
+    a2c_status rc = A2C_OK;
+    double *scratch = NULL;
+    size_t scratch_bytes = 0;
     a2c_net *net = a2c__alloc(alloc, sizeof *net);
-    if (!net) return A2C_E_NOMEM;
+    if (!net) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the net");
     net->alloc = *alloc;
     net->k = a2c__kernels_select();
-    net->cfg = *cfg;
+    if (a2c_config_clone(cfg, &net->cfg) != A2C_OK) {
+        rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the net's configuration");
+        goto fail;
+    }
+    net->dist = dist;
     net->obs_dim = obs_dim;
-    net->n_actions = n_actions;
     net->max_batch = max_batch;
     net->activation = (int)a2c__cfg_int(cfg, A2C_PARAM_ACTIVATION_FN);
     net->shared = (int)a2c__cfg_int(cfg, A2C_PARAM_SHARED_TRUNK);
-    net->n_pi = cfg->n_pi;
-    net->n_vf = net->shared ? 0 : cfg->n_vf;
+    net->n_pi = n_pi;
+    net->n_vf = net->shared ? 0 : n_vf;
 
-    /* Parameter order: actor trunk, critic trunk, action head, value head. */
+    /* Parameter order: actor trunk, critic trunk, action head, value head,
+     * then the distribution's own parameters. */
     size_t n = 0, width = obs_dim, max_width = 1;
     for (size_t l = 0; l < net->n_pi; l++) {
-        place(&net->pi[l], width, (size_t)cfg->pi[l], &n);
-        width = (size_t)cfg->pi[l];
+        place(&net->pi[l], width, (size_t)pi_widths[l], &n);
+        width = (size_t)pi_widths[l];
         max_width = width > max_width ? width : max_width;
     }
     const size_t pi_width = width;
     width = obs_dim;
     for (size_t l = 0; l < net->n_vf; l++) {
-        place(&net->vf[l], width, (size_t)cfg->vf[l], &n);
-        width = (size_t)cfg->vf[l];
+        place(&net->vf[l], width, (size_t)vf_widths[l], &n);
+        width = (size_t)vf_widths[l];
         max_width = width > max_width ? width : max_width;
     }
     const size_t vf_width = net->shared ? pi_width : width;
-    place(&net->head_pi, pi_width, n_actions, &n);
+    const size_t head_width = dist.head_width;
+    place(&net->head_pi, pi_width, head_width, &n);
     place(&net->head_vf, vf_width, 1, &n);
+    net->dist_params = n;
+    n += dist.n_params;
     net->n_params = n;
     net->max_width = max_width;
-    const a2c__layer *all[2 * A2C_MAX_LAYERS + 2];
+    const layer *all[2 * A2C_MAX_LAYERS + 2];
     size_t n_all = 0;
     for (size_t l = 0; l < net->n_pi; l++) all[n_all++] = &net->pi[l];
     for (size_t l = 0; l < net->n_vf; l++) all[n_all++] = &net->vf[l];
@@ -131,23 +185,22 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
         net->scratch_floats = need > net->scratch_floats ? need : net->scratch_floats;
     }
 
-    a2c_status rc = A2C_OK;
-    double *scratch = NULL;
-    size_t scratch_bytes = 0;
     net->block_bytes = lay_out(net, NULL);
     if (net->block_bytes == 0) {
-        rc = A2C_E_INVALID_ARG;
+        rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the net's buffers overflow the address space "
+                                              "(max_batch %zu)", max_batch);
         goto fail;
     }
     net->block = a2c__alloc(alloc, net->block_bytes);
     if (!net->block) {
-        rc = A2C_E_NOMEM;
+        rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the net's %zu-byte block",
+                       net->block_bytes);
         goto fail;
     }
     lay_out(net, net->block);
 
     /* Orthogonal init needs in*out doubles for its largest layer. */
-    size_t biggest = n_actions * (pi_width > vf_width ? pi_width : vf_width);
+    size_t biggest = head_width * (pi_width > vf_width ? pi_width : vf_width);
     for (size_t l = 0; l < net->n_pi; l++)
         biggest = net->pi[l].in * net->pi[l].out > biggest ? net->pi[l].in * net->pi[l].out
                                                            : biggest;
@@ -165,7 +218,7 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
         scratch_bytes = biggest * sizeof(double);
         scratch = a2c__alloc(alloc, scratch_bytes);
         if (!scratch) {
-            rc = A2C_E_NOMEM;
+            rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for orthogonal initialisation");
             goto fail;
         }
     }
@@ -178,6 +231,7 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
         init_layer(net, &net->vf[l], ortho, sqrt(2.0), &init_rng, scratch);
     init_layer(net, &net->head_pi, ortho, 0.01, &init_rng, scratch);
     init_layer(net, &net->head_vf, ortho, 1.0, &init_rng, scratch);
+    net->dist.ops->init_params(&net->dist, net->params + net->dist_params);
     a2c__free(alloc, scratch, scratch_bytes);
     *out = net;
     return A2C_OK;
@@ -190,30 +244,75 @@ A2C_API void a2c_net_destroy(a2c_net *net)
 {
     if (!net) return;
     a2c_allocator a = net->alloc;
+    a2c_config_destroy(net->cfg);
     a2c__free(&a, net->block, net->block_bytes);
     a2c__free(&a, net, sizeof *net);
 }
+
+/* ---- for the other modules ---- */
+
+void a2c__net_ranges(const a2c_net *net, a2c__net_layout *out)
+{
+    const size_t critic = net->n_vf > 0 ? net->vf[0].w : net->head_pi.w;
+    out->actor_trunk = (a2c__range){0, critic};
+    out->critic_trunk = (a2c__range){critic, net->head_pi.w};
+    out->action_head = (a2c__range){net->head_pi.w, net->head_vf.w};
+    out->value_head = (a2c__range){net->head_vf.w, net->dist_params};
+    out->dist_params = (a2c__range){net->dist_params, net->n_params};
+}
+
+const a2c__dist *a2c__net_dist(const a2c_net *net) { return &net->dist; }
+int a2c__net_shared(const a2c_net *net) { return net->shared; }
+const a2c_allocator *a2c__net_allocator(const a2c_net *net) { return &net->alloc; }
+const a2c__kernels *a2c__net_kernels(const a2c_net *net) { return net->k; }
+void a2c__net_use_kernels(a2c_net *net, const a2c__kernels *k) { net->k = k; }
+const a2c_config *a2c__net_config(const a2c_net *net) { return net->cfg; }
+const float *a2c__net_head(const a2c_net *net, size_t row)
+{
+    return net->head_pi.h + row * net->dist.head_width;
+}
+const float *a2c__net_dist_params(const a2c_net *net) { return net->params + net->dist_params; }
+size_t a2c__net_cached(const a2c_net *net) { return net->cached; }
+void a2c__net_invalidate(a2c_net *net) { net->cached = 0; }
+float *a2c__net_dhead(a2c_net *net) { return net->dhead; }
+float *a2c__net_dvalues(a2c_net *net) { return net->dvals; }
+float *a2c__net_dist_grads(a2c_net *net) { return net->grads + net->dist_params; }
 
 /* ---- accessors ---- */
 
 A2C_API size_t a2c_net_param_count(const a2c_net *net) { return net ? net->n_params : 0; }
 A2C_API size_t a2c_net_obs_dim(const a2c_net *net) { return net ? net->obs_dim : 0; }
-A2C_API size_t a2c_net_n_actions(const a2c_net *net) { return net ? net->n_actions : 0; }
+A2C_API size_t a2c_net_n_actions(const a2c_net *net) { return net ? net->dist.head_width : 0; }
 A2C_API size_t a2c_net_max_batch(const a2c_net *net) { return net ? net->max_batch : 0; }
 A2C_API float *a2c_net_params(a2c_net *net) { return net ? net->params : NULL; }
 A2C_API float *a2c_net_grads(a2c_net *net) { return net ? net->grads : NULL; }
 
+/* The checks every call on a net's parameter vector makes. */
+static a2c_status check_vector(const a2c_net *net, const void *v, const char *name, size_t n,
+                               const char *fn)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, fn, "net is NULL");
+    if (!v) return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is NULL", name);
+    if (n != net->n_params)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "n is %zu, expected the parameter count %zu", n,
+                         net->n_params);
+    return A2C_OK;
+}
+
 A2C_API a2c_status a2c_net_get_params(const a2c_net *net, float *dst, size_t n)
 {
-    if (!net || !dst || n != net->n_params) return A2C_E_INVALID_ARG;
+    const a2c_status rc = check_vector(net, dst, "dst", n, __func__);
+    if (rc != A2C_OK) return rc;
     memcpy(dst, net->params, n * sizeof *dst);
     return A2C_OK;
 }
 
 A2C_API a2c_status a2c_net_set_params(a2c_net *net, const float *src, size_t n)
 {
-    if (!net || !src || n != net->n_params) return A2C_E_INVALID_ARG;
-    if (!a2c__all_finite(src, n)) return A2C_E_NONFINITE;
+    const a2c_status rc = check_vector(net, src, "src", n, __func__);
+    if (rc != A2C_OK) return rc;
+    if (!a2c__all_finite(src, n))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "src holds NaN or infinity");
     memcpy(net->params, src, n * sizeof *src);
     net->cached = 0; /* cached activations belong to the old parameters */
     return A2C_OK;
@@ -221,14 +320,14 @@ A2C_API a2c_status a2c_net_set_params(a2c_net *net, const float *src, size_t n)
 
 A2C_API a2c_status a2c_net_zero_grad(a2c_net *net)
 {
-    if (!net) return A2C_E_INVALID_ARG;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
     memset(net->grads, 0, net->n_params * sizeof *net->grads);
     return A2C_OK;
 }
 
 A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed)
 {
-    if (!net) return A2C_E_INVALID_ARG;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
     a2c__rng_seed(&net->rng, seed, 1);
     return A2C_OK;
 }
@@ -237,7 +336,7 @@ A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed)
 
 /* Runs rows [r0, r0 + batch) of x through a trunk; returns its output
  * rows (x itself for an empty trunk). */
-static const float *trunk_forward(const a2c_net *net, const a2c__layer *ls, size_t n,
+static const float *trunk_forward(const a2c_net *net, const layer *ls, size_t n,
                                   const float *x, size_t r0, size_t batch, float *scratch)
 {
     for (size_t l = 0; l < n; l++) {
@@ -250,7 +349,7 @@ static const float *trunk_forward(const a2c_net *net, const a2c__layer *ls, size
     return x;
 }
 
-static void head_forward(const a2c_net *net, const a2c__layer *head, const float *x, size_t r0,
+static void head_forward(const a2c_net *net, const layer *head, const float *x, size_t r0,
                          size_t batch, float *scratch)
 {
     a2c__linear_forward(net->k, x, batch, head->in, head->out, net->params + head->w,
@@ -303,50 +402,44 @@ const float *a2c__net_values(const a2c_net *net, size_t row)
 A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch, float *logits,
                                    float *values)
 {
-    if (!net || !obs) return A2C_E_INVALID_ARG;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
     net->cached = 0;
-    if (batch > net->max_batch) return A2C_E_INVALID_ARG;
-    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
+    if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
+    if (batch == 0 || batch > net->max_batch)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is %zu, expected 1..max_batch (%zu)",
+                         batch, net->max_batch);
+    if (!a2c__all_finite(obs, batch * net->obs_dim))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
     a2c_status rc = a2c__net_forward_rows(net, obs, 0, batch, 1);
-    if (rc != A2C_OK) return rc;
+    if (rc != A2C_OK) return a2c__fail_status(rc, __func__);
     net->cached = batch;
-    if (logits) memcpy(logits, net->head_pi.h, batch * net->n_actions * sizeof *logits);
+    if (logits) memcpy(logits, net->head_pi.h, batch * net->dist.head_width * sizeof *logits);
     if (values) memcpy(values, net->head_vf.h, batch * sizeof *values);
     return A2C_OK;
 }
 
 a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rng,
-                           int deterministic, int32_t *actions, float *log_probs)
+                           int deterministic, int32_t *discrete, float *box, float *log_probs)
 {
-    const size_t n = net->n_actions;
-    for (size_t b = 0; b < batch; b++) {
-        const float *z = net->head_pi.h + (row0 + b) * n;
-        size_t a;
-        if (deterministic) {
-            float *logp = net->dlogits + row0 * n; /* a free row of the same size */
-            a2c__log_softmax_row(z, n, logp);
-            a = a2c__argmax_row(z, n);
-            if (!a2c__all_finite(logp, n)) return A2C_E_NONFINITE; /* the logits overflowed */
-            if (log_probs) log_probs[b] = logp[a];
-        } else {
-            a = a2c__categorical_sample_logits(z, n, a2c__rng_uniform(rng),
-                                               log_probs ? &log_probs[b] : NULL);
-            if (a == n) return A2C_E_NONFINITE;
-        }
-        actions[b] = (int32_t)a;
-    }
-    return A2C_OK;
+    /* the gradient rows are free while acting: row0's serves as scratch */
+    return net->dist.ops->act(&net->dist, a2c__net_head(net, row0),
+                              net->params + net->dist_params, batch, deterministic, rng, discrete,
+                              box, log_probs, net->dhead + row0 * net->dist.head_width);
 }
 
 a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
-                        a2c__rng *rng, int32_t *actions, float *log_probs, float *values)
+                        a2c__rng *rng, int32_t *discrete, float *box, float *log_probs,
+                        float *values)
 {
     net->cached = 0;
+    const size_t box_dim = net->dist.action_kind == A2C_SPACE_BOX ? net->dist.action_dim : 0;
     for (size_t start = 0; start < batch; start += net->max_batch) {
         const size_t chunk = batch - start < net->max_batch ? batch - start : net->max_batch;
         a2c_status rc = a2c__net_forward_rows(net, obs + start * net->obs_dim, 0, chunk, 1);
         if (rc == A2C_OK)
-            rc = a2c__net_sample(net, 0, chunk, rng, deterministic, actions + start,
+            rc = a2c__net_sample(net, 0, chunk, rng, deterministic,
+                                 discrete ? discrete + start : NULL,
+                                 box ? box + start * box_dim : NULL,
                                  log_probs ? log_probs + start : NULL);
         if (rc != A2C_OK) return rc;
         if (values) memcpy(values + start, net->head_vf.h, chunk * sizeof *values);
@@ -358,10 +451,20 @@ a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int determ
 A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
                                int32_t *actions, float *log_probs, float *values)
 {
-    if (!net || !obs || !actions || batch == 0 || batch > SIZE_MAX / net->obs_dim)
-        return A2C_E_INVALID_ARG;
-    if (!a2c__all_finite(obs, batch * net->obs_dim)) return A2C_E_NONFINITE;
-    return a2c__net_act(net, obs, batch, deterministic, &net->rng, actions, log_probs, values);
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
+    if (batch == 0 || batch > SIZE_MAX / net->obs_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is %zu", batch);
+    if (net->dist.action_kind != A2C_SPACE_DISCRETE)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "the net's actions are not discrete");
+    if (!a2c__all_finite(obs, batch * net->obs_dim))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
+    const a2c_status rc =
+        a2c__net_act(net, obs, batch, deterministic, &net->rng, actions, NULL, log_probs, values);
+    if (rc == A2C_E_NONFINITE)
+        return a2c__fail(rc, __func__, "the policy's outputs are not finite");
+    return a2c__fail_status(rc, __func__);
 }
 
 /* ---- backward ---- */
@@ -369,12 +472,12 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
 /* Backpropagates d (dL/d output of the trunk's last layer, rows
  * [r0, r0 + batch)) through the trunk, using `spare` as the second buffer.
  * Both buffers are overwritten. */
-static void trunk_backward(a2c_net *net, const a2c__layer *ls, size_t n, size_t r0, size_t batch,
+static void trunk_backward(a2c_net *net, const layer *ls, size_t n, size_t r0, size_t batch,
                            float *d, float *spare, float *scratch)
 {
     const float *x0 = net->obs + r0 * net->obs_dim;
     for (size_t l = n; l-- > 0;) {
-        const a2c__layer *L = &ls[l];
+        const layer *L = &ls[l];
         a2c__activation_backward(net->k, net->activation, L->h + r0 * L->out, d, batch * L->out);
         const float *x = l > 0 ? ls[l - 1].h + r0 * ls[l - 1].out : x0;
         a2c__linear_backward(net->k, x, d, batch, L->in, L->out, net->params + L->w,
@@ -386,12 +489,12 @@ static void trunk_backward(a2c_net *net, const a2c__layer *ls, size_t n, size_t 
 }
 
 /* Last hidden output rows of a trunk (the observations if it is empty). */
-static const float *trunk_top(const a2c_net *net, const a2c__layer *ls, size_t n, size_t r0)
+static const float *trunk_top(const a2c_net *net, const layer *ls, size_t n, size_t r0)
 {
     return n > 0 ? ls[n - 1].h + r0 * ls[n - 1].out : net->obs + r0 * net->obs_dim;
 }
 
-static void head_backward(a2c_net *net, const a2c__layer *head, const float *x, size_t batch,
+static void head_backward(a2c_net *net, const layer *head, const float *x, size_t batch,
                           const float *dy, float *dx, float *scratch)
 {
     a2c__linear_backward(net->k, x, dy, batch, head->in, head->out, net->params + head->w,
@@ -399,7 +502,7 @@ static void head_backward(a2c_net *net, const a2c__layer *head, const float *x, 
 }
 
 /* One side (head, then trunk) of separate trunks, rows [r0, r0 + batch). */
-static void side_backward(a2c_net *net, const a2c__layer *trunk, size_t n, const a2c__layer *head,
+static void side_backward(a2c_net *net, const layer *trunk, size_t n, const layer *head,
                           size_t r0, size_t batch, const float *dy, float *const delta[2],
                           float *scratch)
 {
@@ -410,7 +513,7 @@ static void side_backward(a2c_net *net, const a2c__layer *trunk, size_t n, const
 
 void a2c__net_backward_actor(a2c_net *net, size_t batch)
 {
-    side_backward(net, net->pi, net->n_pi, &net->head_pi, 0, batch, net->dlogits, net->delta,
+    side_backward(net, net->pi, net->n_pi, &net->head_pi, 0, batch, net->dhead, net->delta,
                   net->scratch);
 }
 
@@ -450,49 +553,76 @@ static void backward_rows(a2c_net *net, size_t r0, size_t batch, const float *dl
 A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlogits,
                                     const float *dvalues)
 {
-    if (!net || batch == 0) return A2C_E_INVALID_ARG;
-    if (net->cached != batch) return A2C_E_STATE;
-    if ((dlogits && !a2c__all_finite(dlogits, batch * net->n_actions)) ||
-        (dvalues && !a2c__all_finite(dvalues, batch)))
-        return A2C_E_NONFINITE;
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (batch == 0) return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is 0");
+    if (net->cached != batch)
+        return a2c__fail(A2C_E_STATE, __func__,
+                         "batch is %zu but the last forward pass ran %zu rows", batch,
+                         net->cached);
+    if (dlogits && !a2c__all_finite(dlogits, batch * net->dist.head_width))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "dlogits holds NaN or infinity");
+    if (dvalues && !a2c__all_finite(dvalues, batch))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "dvalues holds NaN or infinity");
     backward_rows(net, 0, batch, dlogits, dvalues);
     return A2C_OK;
 }
 
 void a2c__net_backward_shared(a2c_net *net, size_t batch)
 {
-    backward_rows(net, 0, batch, net->dlogits, net->dvals);
+    backward_rows(net, 0, batch, net->dhead, net->dvals);
 }
 
-a2c_status a2c__net_loss(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
-                         const int32_t *actions, const float *advantages, const float *returns,
-                         double *terms)
+/* ---- checkpoints ---- */
+
+void a2c__net_write(a2c__writer *w, const a2c_net *net)
 {
-    return a2c__a2c_loss(c, net->head_pi.h, net->head_vf.h, batch, net->n_actions, actions,
-                         advantages, returns, net->dlogits, net->dvals, terms);
+    a2c__put_u32(w, (uint32_t)net->obs_dim);
+    a2c__put_u32(w, (uint32_t)net->dist.action_dim);
+    a2c__put_u64(w, (uint64_t)net->n_params);
+    a2c__put_floats(w, net->params, net->n_params);
+    a2c__put_rng(w, &net->rng);
 }
 
-a2c_status a2c__net_loss_backward(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
-                                  const int32_t *actions, const float *advantages,
-                                  const float *returns, double *terms)
+a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, a2c_net **out)
 {
-    a2c_status rc = a2c__net_loss(net, c, batch, actions, advantages, returns, terms);
-    if (rc == A2C_OK) backward_rows(net, 0, batch, net->dlogits, net->dvals);
-    return rc;
-}
-
-A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
-                                         const int32_t *actions, const float *advantages,
-                                         const float *returns, double *terms, size_t n_terms)
-{
-    if (!net || !cfg || !actions || !advantages || !returns || batch == 0)
-        return A2C_E_INVALID_ARG;
-    if (net->cached != batch) return A2C_E_STATE;
-    a2c__loss_coefs c;
-    a2c__loss_coefs_from_config(cfg, &c);
-    double t[A2C_LOSS_TERMS];
-    a2c_status rc = a2c__net_loss_backward(net, &c, batch, actions, advantages, returns, t);
+    *out = NULL;
+    const uint32_t obs_dim = a2c__get_u32(r), action_dim = a2c__get_u32(r);
+    const uint64_t n_params = a2c__get_u64(r);
+    if (r->bad) return A2C_E_FORMAT;
+    a2c_status rc =
+        a2c__net_create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim, 0, "net section");
+    if (rc == A2C_E_INVALID_ARG) rc = A2C_E_FORMAT; /* sizes out of range */
     if (rc != A2C_OK) return rc;
-    for (size_t k = 0; terms && k < n_terms && k < A2C_LOSS_TERMS; k++) terms[k] = t[k];
+    a2c_net *net = *out;
+    if (n_params != net->n_params) r->bad = 1;
+    a2c__get_floats(r, net->params, net->n_params);
+    a2c__get_rng(r, &net->rng);
+    if (r->bad || !a2c__all_finite(net->params, net->n_params)) {
+        a2c_net_destroy(net);
+        *out = NULL;
+        return A2C_E_FORMAT;
+    }
     return A2C_OK;
+}
+
+int a2c__net_same_architecture(const a2c_net *a, const a2c_net *b)
+{
+    if (a->obs_dim != b->obs_dim || a->dist.action_kind != b->dist.action_kind ||
+        a->dist.action_dim != b->dist.action_dim || a->n_params != b->n_params ||
+        a->activation != b->activation || a->shared != b->shared || a->n_pi != b->n_pi ||
+        a->n_vf != b->n_vf)
+        return 0;
+    for (size_t l = 0; l < a->n_pi; l++)
+        if (a->pi[l].out != b->pi[l].out) return 0;
+    for (size_t l = 0; l < a->n_vf; l++)
+        if (a->vf[l].out != b->vf[l].out) return 0;
+    return 1;
+}
+
+void a2c__net_copy_state(a2c_net *dst, const a2c_net *src)
+{
+    memcpy(dst->params, src->params, src->n_params * sizeof(float));
+    dst->rng = src->rng;
+    dst->cached = 0;
+    memset(dst->grads, 0, dst->n_params * sizeof(float));
 }

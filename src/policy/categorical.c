@@ -1,7 +1,8 @@
 /* Categorical policy over logits: log-softmax, entropy, their gradients,
  * sampling and the greedy action.  Rows are short (n_actions), so these
  * work one row at a time; reductions run in double. */
-#include "internal.h"
+#include "policy/categorical.h"
+#include "policy/dist.h"
 
 #include <math.h>
 
@@ -79,3 +80,62 @@ size_t a2c__argmax_row(const float *z, size_t n)
         if (z[k] > z[best]) best = k;
     return best;
 }
+
+/* ---- the categorical distribution behind the a2c__dist interface ---- */
+
+static a2c_status categorical_act(const a2c__dist *d, const float *head, const float *params,
+                                  size_t rows, int deterministic, a2c__rng *rng,
+                                  int32_t *discrete, float *box, float *log_probs,
+                                  float *scratch)
+{
+    (void)params, (void)box;
+    const size_t n = d->action_dim;
+    for (size_t b = 0; b < rows; b++) {
+        const float *z = head + b * n;
+        size_t a;
+        if (deterministic) {
+            a2c__log_softmax_row(z, n, scratch);
+            a = a2c__argmax_row(z, n);
+            if (!a2c__all_finite(scratch, n)) return A2C_E_NONFINITE; /* the logits overflowed */
+            if (log_probs) log_probs[b] = scratch[a];
+        } else {
+            a = a2c__categorical_sample_logits(z, n, a2c__rng_uniform(rng),
+                                               log_probs ? &log_probs[b] : NULL);
+            if (a == n) return A2C_E_NONFINITE;
+        }
+        discrete[b] = (int32_t)a;
+    }
+    return A2C_OK;
+}
+
+static int categorical_actions_valid(const a2c__dist *d, const int32_t *discrete,
+                                     const float *box, size_t rows)
+{
+    (void)box;
+    for (size_t b = 0; b < rows; b++)
+        if (discrete[b] < 0 || (size_t)discrete[b] >= d->action_dim) return 0;
+    return 1;
+}
+
+static void categorical_policy_row(const a2c__dist *d, const float *z, const float *params,
+                                   size_t row, const int32_t *discrete, const float *box,
+                                   double w_logp, double w_entropy, float *dz, float *dparams,
+                                   double *log_prob, double *entropy)
+{
+    (void)params, (void)box, (void)dparams;
+    const size_t n = d->action_dim, a = (size_t)discrete[row];
+    const float h = a2c__log_softmax_row(z, n, dz); /* dz holds logp until the backward */
+    *log_prob = (double)dz[a];
+    *entropy = (double)h;
+    a2c__categorical_backward_row(dz, n, a, h, w_logp, w_entropy, dz);
+}
+
+static void categorical_init_params(const a2c__dist *d, float *params)
+{
+    (void)d, (void)params; /* a categorical has none */
+}
+
+const a2c__dist_ops a2c__categorical_ops = {
+    "categorical", categorical_act, categorical_actions_valid, categorical_policy_row,
+    categorical_init_params,
+};

@@ -1,0 +1,37 @@
+/* a2c_optimizer internals (optimizer.c): the trainer's fused update and the
+ * optimizer section of trainer checkpoints.  struct a2c_optimizer is
+ * private to optimizer.c. */
+#ifndef A2C_ALGO_OPTIMIZER_H
+#define A2C_ALGO_OPTIMIZER_H
+
+#include "common/codec.h"
+#include "common/common.h"
+#include "kernels/kernels.h"
+
+/* The update split in two: count the step once, then update elements
+ * [begin, end) with that step's factors (each element is independent),
+ * using grads * gscale and zeroing the used gradients. */
+void a2c__optimizer_count_step(a2c_optimizer *opt);
+void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                                double progress_remaining, size_t begin, size_t end, float gscale);
+/* 1 for RMSprop, 0 for Adam. */
+int a2c__optimizer_is_rmsprop(const a2c_optimizer *opt);
+/* Tests: run the updates on another kernel table. */
+void a2c__optimizer_use_kernels(a2c_optimizer *opt, const a2c__kernels *k);
+
+/* The optimizer section: the kind, the step count and the state vector.
+ * a2c__optimizer_read checks the section against `opt` (same kind, same
+ * size, finite, second moments not negative) and stores nothing; the
+ * reader is bad if anything is wrong.  a2c__optimizer_commit then
+ * applies a section that a2c__optimizer_read accepted. */
+void a2c__optimizer_write(a2c__writer *w, const a2c_optimizer *opt);
+typedef struct a2c__optimizer_section {
+    int rms;
+    uint64_t steps;
+    const unsigned char *state; /* state_n little-endian floats, checked */
+    size_t state_n;
+} a2c__optimizer_section;
+void a2c__optimizer_read(a2c__reader *r, size_t n_params, a2c__optimizer_section *out);
+void a2c__optimizer_commit(a2c_optimizer *opt, const a2c__optimizer_section *s);
+
+#endif /* A2C_ALGO_OPTIMIZER_H */

@@ -1,0 +1,29 @@
+/* a2c_rollout internals (rollout.c): what the trainer stores per step and
+ * SB3's GAE.  struct a2c_rollout is private to rollout.c; the trainer
+ * reads the buffers through the public accessors. */
+#ifndef A2C_ALGO_ROLLOUT_H
+#define A2C_ALGO_ROLLOUT_H
+
+#include "common/common.h"
+
+/* SB3's RolloutBuffer.compute_returns_and_advantage over [n_steps][n_envs]
+ * buffers, in float as SB3's float32 numpy arrays. */
+void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
+              const float *rewards, const float *values, const float *episode_starts,
+              const float *last_values, const float *dones, float *advantages, float *returns);
+
+/* SB3's rollout_buffer.add for step t (< n_steps) of all n_envs, without
+ * the checks of a2c_rollout_add (the trainer's inputs are its own) and
+ * without log-probabilities (A2C never reads them): the size becomes
+ * t + 1. */
+void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32_t *actions,
+                        const float *rewards, const float *episode_starts, const float *values);
+/* GAE and returns over the full buffer (a2c_rollout_compute_gae without
+ * its checks). */
+void a2c__rollout_finish(a2c_rollout *ro, double gamma, double gae_lambda,
+                         const float *last_values, const float *dones);
+
+/* Tests: the episode-start flags, n_steps x n_envs. */
+const float *a2c__rollout_episode_starts(const a2c_rollout *ro);
+
+#endif /* A2C_ALGO_ROLLOUT_H */

@@ -1,0 +1,43 @@
+/* a2c_trainer internals (trainer.c): the progress section of trainer
+ * checkpoints and test hooks.  struct a2c_trainer is private to
+ * trainer.c. */
+#ifndef A2C_ALGO_TRAINER_H
+#define A2C_ALGO_TRAINER_H
+
+#include "common/codec.h"
+#include "common/common.h"
+#include "kernels/kernels.h"
+
+/* Episodes in the running statistics: SB3's stats_window_size. */
+#define A2C__WINDOW 100
+
+/* The parts a trainer checkpoint adds to a net checkpoint. */
+a2c_optimizer *a2c__trainer_optimizer(const a2c_trainer *tr);
+const a2c_allocator *a2c__trainer_allocator(const a2c_trainer *tr);
+
+/* The progress section: counters, the sampling and reset generators and
+ * the episode window.  Reading checks everything into `out` and commits
+ * nothing; a2c__trainer_commit_progress applies a section that was read
+ * without error (and makes the environments start new episodes). */
+typedef struct a2c__progress {
+    uint64_t timesteps, episodes, updates;
+    a2c__rng sample_rng, reset_rng;
+    uint32_t win_count, win_next;
+    double win_return[A2C__WINDOW];
+    uint64_t win_length[A2C__WINDOW];
+} a2c__progress;
+void a2c__trainer_write_progress(a2c__writer *w, const a2c_trainer *tr);
+void a2c__progress_read(a2c__reader *r, a2c__progress *out);
+void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p);
+
+/* Tests: the rollout of the last update, finished episodes, the kernels
+ * of the net and the optimizer, and the helper-thread mode (-1 chooses by
+ * timing, 0 always inline, 1 always the helper). */
+const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr);
+uint64_t a2c__trainer_episodes(const a2c_trainer *tr);
+void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k);
+void a2c__trainer_pin_mode(a2c_trainer *tr, int mode);
+/* 1 while the helper thread exists (only inside a2c_trainer_learn). */
+int a2c__trainer_helper_running(const a2c_trainer *tr);
+
+#endif /* A2C_ALGO_TRAINER_H */

@@ -1,0 +1,60 @@
+/* The vectorised-environment layer (vecenv.c), used by the trainer and by
+ * evaluation alike: it checks an a2c_env table, resets sub-environments
+ * with seeds derived from its own generator, steps them all in lockstep
+ * (step_all, or step for each), applies the TimeLimit, clips BOX actions
+ * to their bounds, keeps each finished episode's final observation, return
+ * and length, and resets finished sub-environments in the same step, as
+ * SB3's DummyVecEnv does.  struct a2c__vecenv is private to vecenv.c.
+ *
+ * Failing calls take the public function's name `fn` and record a
+ * last-error message under it. */
+#ifndef A2C_ENVS_VECENV_H
+#define A2C_ENVS_VECENV_H
+
+#include "common/common.h"
+#include "common/rng.h"
+
+typedef struct a2c__vecenv a2c__vecenv;
+
+/* A2C_E_INVALID_ARG, naming the field, unless `env` is a usable version-1
+ * table: num_envs 1..65536, obs_dim and action_dim 1..A2C_MAX_WIDTH, a
+ * known action_kind, reset and one of step / step_all.  Which action kinds
+ * a caller supports is the caller's check. */
+a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn);
+
+/* A vector over `env` (checked by the caller; it must outlive the vector)
+ * whose resets draw from stream `stream` of `seed`.  Allocates. */
+a2c_status a2c__vecenv_create(a2c__vecenv **out, const a2c_env *env,
+                              const a2c_allocator *alloc, uint64_t seed, uint64_t stream,
+                              const char *fn);
+void a2c__vecenv_destroy(a2c__vecenv *ve);
+
+/* Starts a new episode in every sub-environment. */
+a2c_status a2c__vecenv_reset(a2c__vecenv *ve, const char *fn);
+/* The current observations, num_envs x obs_dim. */
+const float *a2c__vecenv_obs(const a2c__vecenv *ve);
+
+/* Steps every sub-environment with `discrete` (DISCRETE: num_envs actions)
+ * or `box` (BOX: num_envs x action_dim, clipped to the bounds here).
+ * Afterwards the accessors below describe the step, and the next
+ * observations (a new episode's first one where an episode ended) wait
+ * for a2c__vecenv_advance. */
+a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const float *box,
+                            const char *fn);
+const double *a2c__vecenv_rewards(const a2c__vecenv *ve);
+/* Gymnasium's flags as 0/1; truncated includes the TimeLimit. */
+const int *a2c__vecenv_terminated(const a2c__vecenv *ve);
+const int *a2c__vecenv_truncated(const a2c__vecenv *ve);
+/* For a sub-environment whose episode ended in the last step: its final
+ * observation (before the reset), return and length. */
+const float *a2c__vecenv_final_obs(const a2c__vecenv *ve, uint32_t i);
+double a2c__vecenv_episode_return(const a2c__vecenv *ve, uint32_t i);
+uint64_t a2c__vecenv_episode_length(const a2c__vecenv *ve, uint32_t i);
+/* The next observations become the current ones. */
+void a2c__vecenv_advance(a2c__vecenv *ve);
+
+/* The reset generator, saved in trainer checkpoints. */
+a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve);
+void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng);
+
+#endif /* A2C_ENVS_VECENV_H */

@@ -1,0 +1,46 @@
+/* Numeric kernels (kernels.c, built once per instruction set and chosen at
+ * run time).  A table of function pointers is a value type: objects keep a
+ * pointer to the one they use. */
+#ifndef A2C_KERNELS_KERNELS_H
+#define A2C_KERNELS_KERNELS_H
+
+#include <stddef.h>
+
+/* How gemm starts each output: from a broadcast bias row, from zero, or
+ * from what C holds (accumulate). */
+enum { A2C__INIT_BIAS, A2C__INIT_ZERO, A2C__INIT_C };
+
+typedef struct a2c__kernels {
+    /* C[r][c] (+)= sum_k A[r*ars + k*aks] * B[k*ldb + c], r < m, c < n, k < K;
+     * every sum runs over k in order. */
+    void (*gemm)(size_t m, size_t n, size_t K, const float *a, size_t ars, size_t aks,
+                 const float *b, size_t ldb, float *c, size_t ldc, int init, const float *bias);
+    void (*tanh_forward)(float *h, size_t n);
+    void (*tanh_backward)(const float *h, float *d, size_t n);
+    void (*relu_forward)(float *h, size_t n);
+    void (*relu_backward)(const float *h, float *d, size_t n);
+    /* The updates use g[k] * gscale (clipping folded in; 1 is exact) and,
+     * with zero_g, set each g[k] to 0 once used (ready for the next
+     * accumulation). */
+    void (*rmsprop)(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
+                    float eps, float neg_lr, float gscale, int zero_g);
+    void (*adam)(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
+                 float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
+                 float gscale, int zero_g);
+    void (*scale)(float *x, size_t n, float c);
+    /* t (cols x rows) = s (rows x cols) transposed */
+    void (*transpose)(const float *s, size_t rows, size_t cols, float *t);
+    /* out[j] += sum_r x[r*cols + j] */
+    void (*column_sums)(const float *x, size_t rows, size_t cols, float *out);
+    /* sum of x[k]^2 in double, in a fixed order */
+    double (*sum_squares)(const float *x, size_t n);
+} a2c__kernels;
+
+extern const a2c__kernels a2c__k_base_table;
+#if defined(A2C_HAVE_AVX2_KERNELS)
+extern const a2c__kernels a2c__k_avx2_table;
+#endif
+/* The fastest table this CPU runs (a stateless CPUID check). */
+const a2c__kernels *a2c__kernels_select(void);
+
+#endif /* A2C_KERNELS_KERNELS_H */

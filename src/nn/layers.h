@@ -1,0 +1,36 @@
+/* Dense layers, activations and initialisation (linear.c, activation.c,
+ * init.c): the building blocks of a2c_net, stateless. */
+#ifndef A2C_NN_LAYERS_H
+#define A2C_NN_LAYERS_H
+
+#include <stddef.h>
+
+#include "a2c/a2c.h"
+#include "common/rng.h"
+#include "kernels/kernels.h"
+
+/* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major).
+ * `scratch` holds a2c__linear_scratch(in, out) floats. */
+void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
+                         size_t out, const float *w, const float *bias, float *y, float *scratch);
+/* Given dy = dL/dy: dw += x^T dy, db += column sums of dy (both
+ * accumulate), and, if dx is not NULL, dx = dy w^T (overwritten). */
+void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
+                          size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
+                          float *scratch);
+/* Floats of scratch the two calls above need for a layer of these sizes. */
+size_t a2c__linear_scratch(size_t in, size_t out);
+
+/* In place: h = act(z) over n floats. */
+void a2c__activation_forward(const a2c__kernels *k, int activation, float *h, size_t n);
+/* In place: turns dL/dh into dL/dz, given the cached outputs h. */
+void a2c__activation_backward(const a2c__kernels *k, int activation, const float *h, float *d,
+                              size_t n);
+
+/* Fills w (input-major, in x out) with an orthogonal matrix scaled by
+ * gain, as torch.nn.init.orthogonal_ would the torch weight (out x in);
+ * scratch holds in*out doubles. */
+void a2c__orthogonal(float *w, size_t in, size_t out, double gain, a2c__rng *rng,
+                     double *scratch);
+
+#endif /* A2C_NN_LAYERS_H */
