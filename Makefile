@@ -77,6 +77,7 @@ TEST_RUNNER ?=
 
 
 .PHONY: FORCE all static shared demo bench check run-tests exports installcheck clicheck examplecheck \
+        compatcheck privacycheck \
         sanitize tsan valgrind \
         install uninstall clean fixtures mutation
 
@@ -192,7 +193,16 @@ clicheck: $(CLI)
 examplecheck: $(EXAMPLES)
 	@sh tests/test_examples.sh $(BUILD)/examples
 
-check: all run-tests exports installcheck clicheck examplecheck
+# Training, evaluation and 0.1-format checkpoints bit-identical to 0.1.0
+# (tests/fixtures/v0.1).
+compatcheck: $(CLI)
+	@sh tests/test_compat.sh $(CLI)
+
+# Each object's struct is private to its module (docs/design.md).
+privacycheck:
+	@sh tests/check_privacy.sh
+
+check: all run-tests exports privacycheck installcheck clicheck compatcheck examplecheck
 	@echo "make check: all tests passed"
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.

@@ -23,29 +23,32 @@ src/policy/categorical.c@((k == a ? 1.0 : 0.0) - pk)@((k == a ? 1.0 : 0.0) + pk)
 src/algo/loss.c@g = 2.0 * e;@g = e;@MSE: factor 2 dropped
 src/algo/loss.c@g = e > delta ? delta : (e < -delta ? -delta : e);@g = e > delta ? 1.0 : (e < -delta ? -1.0 : e);@Huber: delta dropped
 src/algo/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1e-8);@advantage normalisation
-src/algo/loss.c@a2c__categorical_backward_row(d, n, a, h, -adv * inv_b,@a2c__categorical_backward_row(d, n, a, h, adv * inv_b,@policy loss sign
+src/algo/loss.c@box, -adv * inv_b,@box, adv * inv_b,@policy loss sign
 src/algo/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
 src/algo/optimizer.c@return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@return opt->lr;@linear schedule ignored
 src/nn/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
 src/nn/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@orthogonal init: gain dropped
 src/common/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
 src/algo/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_non_terminal = 1.0f;@GAE: episode mask dropped
-src/algo/trainer.c@if (tr->truncated[i] && !tr->terminated[i]) {@if (tr->truncated[i]) {@bootstrap of a terminated step
-src/algo/trainer.c@+= g * *a2c__net_values(tr->net, tr->batch + k);@+= *a2c__net_values(tr->net, tr->batch + k);@bootstrap: gamma dropped
+src/algo/trainer.c@if (truncated[i] && !terminated[i]) {@if (truncated[i]) {@bootstrap of a terminated step
+src/algo/trainer.c@+= g * *a2c__net_values(net, tr->batch + k);@+= *a2c__net_values(net, tr->batch + k);@bootstrap: gamma dropped
 src/algo/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@memset(tr->episode_starts, 0, n * sizeof(float));@episode starts lost
-src/io/checkpoint.c@if (get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES)) return A2C_E_FORMAT;@(void)get_u32(&t);@checkpoint: checksum ignored
-src/io/checkpoint.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
+src/io/checkpoint.c@if (a2c__get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES))@if (a2c__get_u32(&t) != a2c__get_u32(&t))@checkpoint: checksum ignored
+src/common/codec.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
 src/algo/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
 src/kernels/kernels.c@p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));@p[k] += neg_lr * (gk / sqrtf(v[k] + eps));@RMSprop: eps inside the root
 src/algo/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
-src/algo/trainer.c@    a2c__optimizer_apply_range(tr->opt, net->params, net->grads, progress, c, d, scale);@    (void)c, (void)d;@optimizer: the heads skipped
-src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied'
+src/algo/trainer.c@    if (r.end > r.begin) s->ranges[s->n++] = r;@    if (r.end > r.begin && s->n < 1) s->ranges[s->n++] = r;@optimizer and norm: the heads skipped
+src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied
+src/envs/vecenv.c@ve->truncated[i] != 0 || (limit && ve->ep_length[i] >= limit);@ve->truncated[i] != 0;@vec-env: TimeLimit ignored
+src/envs/vecenv.c@if (env->action_high && a > env->action_high[k]) a = env->action_high[k];@if (env->action_high && a < env->action_high[k]) a = env->action_high[k];@vec-env: BOX upper bound
+src/io/checkpoint.c@memcpy(s->progress + head, progress_tail, tail);@memcpy(s->progress + head, progress_head, tail);@version 1: progress parts joined wrong'
 
 echo "$mutations" | while IFS='@' read -r file from to what; do
     total=$((total + 1))
     rm -rf "$tmp/tree"
     mkdir -p "$tmp/tree"
-    cp -r "$root/Makefile" "$root/include" "$root/src" "$root/tests" "$tmp/tree/"
+    cp -r "$root/Makefile" "$root/sources.mk" "$root/include" "$root/src" "$root/tests" "$tmp/tree/"
     count=$(grep -cF -- "$from" "$tmp/tree/$file")
     if [ "$count" != 1 ]; then
         echo "mutation: '$what': pattern found $count times in $file (fix the script)"

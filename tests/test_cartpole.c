@@ -711,7 +711,7 @@ static void fa_free(void *ctx, void *ptr, size_t size)
 static void fail_after(fail_alloc *fa, long n)
 {
     memset(fa, 0, sizeof *fa);
-    a2c__allocator(NULL, &fa->base);
+    a2c__allocator(NULL, &fa->base, "test");
     fa->hooks.version = A2C_ALLOCATOR_V1;
     fa->hooks.alloc = fa_alloc;
     fa->hooks.free = fa_free;

@@ -1,5 +1,6 @@
 /* Checkpoints: bit-exact round trips, every truncation, flipped bytes,
- * corrupt fields behind a valid checksum, I/O errors, resuming. */
+ * corrupt fields behind a valid checksum, I/O errors, resuming, and the
+ * version-1 files of liba2c 0.1 (tests/fixtures/v0.1). */
 #include "harness.h"
 #include "whitebox.h"
 
@@ -404,6 +405,98 @@ static void test_load_out_of_memory(void)
     a2c_config_destroy(cfg);
 }
 
+/* Reads a whole file into a malloc'd buffer. */
+static unsigned char *read_all(const char *path, size_t *size)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!CHECK(fp != NULL)) return NULL;
+    fseek(fp, 0, SEEK_END);
+    *size = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *buf = malloc(*size);
+    CHECK(fread(buf, 1, *size, fp) == *size);
+    fclose(fp);
+    return buf;
+}
+
+/* Version-1 checkpoints written by liba2c 0.1.0: they load (net and
+ * trainer), a trainer restored from one saves a version-2 file that
+ * restores the same state, and their truncations and flipped bytes are
+ * refused like version 2's. */
+static void test_version_1(void)
+{
+    size_t tsize, nsize;
+    unsigned char *v1 = read_all(A2C_SOURCE_DIR "/tests/fixtures/v0.1/trainer.a2c", &tsize);
+    unsigned char *v1_net = read_all(A2C_SOURCE_DIR "/tests/fixtures/v0.1/net.a2c", &nsize);
+    if (!v1 || !v1_net) return;
+    CHECK(v1[8] == 1 && v1_net[8] == 1); /* really version 1 */
+    a2c_net *from_trainer = NULL, *from_net = NULL;
+    CHECK(a2c_net_load_from_buffer(&from_trainer, v1, tsize, NULL) == A2C_OK);
+    CHECK(a2c_net_load_from_buffer(&from_net, v1_net, nsize, NULL) == A2C_OK);
+    const size_t n = a2c_net_param_count(from_net);
+    CHECK(n == 4 * 64 + 64 + 64 * 64 + 64 + 4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2 + 64 + 1);
+    CHECK(memcmp(a2c_net_params(from_net), a2c_net_params(from_trainer), n * sizeof(float)) == 0);
+    /* the trainer: the CLI's CartPole settings (8 envs) */
+    a2c_env *env;
+    CHECK(a2c_env_make(&env, "CartPole-v1", 8, NULL) == A2C_OK);
+    a2c_config *cfg;
+    CHECK(a2c_config_create(&cfg, NULL) == A2C_OK);
+    a2c_trainer *tr = NULL, *again = NULL;
+    CHECK(a2c_trainer_create(&tr, cfg, env) == A2C_OK);
+    CHECK(a2c_trainer_create(&again, cfg, env) == A2C_OK);
+    CHECK(a2c_trainer_load_from_buffer(tr, v1_net, nsize) == A2C_E_FORMAT); /* no training state */
+    CHECK(a2c_trainer_load_from_buffer(tr, v1, tsize) == A2C_OK);
+    CHECK(a2c_trainer_timesteps(tr) >= 20000);
+    CHECK(memcmp(a2c_net_params(a2c_trainer_net(tr)), a2c_net_params(from_net),
+                 n * sizeof(float)) == 0);
+    size_t v2size;
+    unsigned char *v2 = save_trainer(tr, &v2size);
+    CHECK(v2[8] == 2);
+    CHECK(a2c_trainer_load_from_buffer(again, v2, v2size) == A2C_OK);
+    size_t v2again_size;
+    unsigned char *v2again = save_trainer(again, &v2again_size);
+    CHECK(v2again_size == v2size && memcmp(v2again, v2, v2size) == 0);
+    /* every cut and flipped byte of the version-1 file is refused */
+    int cut_ok = 1, flip_ok = 1;
+    for (size_t k = 0; k < tsize; k += k < 64 ? 1 : 97) {
+        a2c_net *net = NULL;
+        cut_ok &= a2c_net_load_from_buffer(&net, v1, k, NULL) == A2C_E_FORMAT;
+        cut_ok &= a2c_trainer_load_from_buffer(again, v1, k) == A2C_E_FORMAT;
+        v1[k] ^= 0x10;
+        flip_ok &= a2c_net_load_from_buffer(&net, v1, tsize, NULL) == A2C_E_FORMAT;
+        flip_ok &= a2c_trainer_load_from_buffer(again, v1, tsize) == A2C_E_FORMAT;
+        v1[k] ^= 0x10;
+    }
+    CHECK(cut_ok);
+    CHECK(flip_ok);
+    /* bodies cut short but framed as whole version-1 files */
+    int reframed_ok = 1;
+    for (size_t body = 0; body + HEADER + 4 < tsize; body += 61) {
+        unsigned char *cut = malloc(HEADER + body + 4);
+        memcpy(cut, v1, HEADER + body);
+        for (int k = 0; k < 8; k++) cut[16 + k] = (unsigned char)((uint64_t)body >> (8 * k));
+        reseal(cut, HEADER + body + 4);
+        a2c_net *net = NULL;
+        reframed_ok &= a2c_trainer_load_from_buffer(again, cut, HEADER + body + 4) == A2C_E_FORMAT;
+        const a2c_status rc = a2c_net_load_from_buffer(&net, cut, HEADER + body + 4, NULL);
+        /* a body cut right after the network section is a whole net-kind
+         * body, but this file says trainer */
+        reframed_ok &= rc == A2C_E_FORMAT;
+        a2c_net_destroy(net);
+        free(cut);
+    }
+    CHECK(reframed_ok);
+    /* the failed loads left `again` as it was */
+    size_t after_size;
+    unsigned char *after = save_trainer(again, &after_size);
+    CHECK(after_size == v2size && memcmp(after, v2, v2size) == 0);
+    free(after), free(v2again), free(v2), free(v1), free(v1_net);
+    a2c_net_destroy(from_trainer), a2c_net_destroy(from_net);
+    a2c_trainer_destroy(tr), a2c_trainer_destroy(again);
+    a2c_config_destroy(cfg);
+    a2c_env_close(env);
+}
+
 int main(void)
 {
     test_crc32();
@@ -412,5 +505,6 @@ int main(void)
     test_corrupt_fields();
     test_trainer_resume();
     test_load_out_of_memory();
+    test_version_1();
     return harness_report();
 }

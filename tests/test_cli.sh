@@ -10,8 +10,9 @@
 # from the library's parameter table (every parameter listed in train --help
 # and reaching the trainer, --flag=value, the aliases, unknown flags, bad
 # values naming their flag).  The training runs are short (at most 20000
-# CartPole steps each), so the whole script takes a few seconds.  Stops at the first failing check, naming it; prints
-# "cli: N checks passed" on success.
+# CartPole steps each), so the whole script takes a few seconds.  Stops at
+# the first failing check, naming it; prints "cli: N checks passed" on
+# success.
 set -eu
 
 a2c=${1:?usage: sh tests/test_cli.sh PATH/TO/a2c}
@@ -400,7 +401,7 @@ check "the header's parameter table can be read"
 api_header=$here/../include/a2c/a2c.h
 [ -r "$api_header" ] || fail "cannot read $api_header"
 params=$(sed -n '/^typedef enum a2c_param {/,/} a2c_param;/p' "$api_header" |
-    sed -n 's/^ *A2C_PARAM_\([A-Z0-9_]*\) *= *[0-9].*/\1/p' | tr 'A-Z' 'a-z')
+    sed -n 's/^ *A2C_PARAM_\([A-Z0-9_]*\) *= *[0-9].*/\1/p' | tr '[:upper:]' '[:lower:]')
 n_params=$(printf '%s\n' "$params" | grep -c . || true)
 [ "$n_params" -ge 24 ] || fail "found $n_params parameters in $api_header, expected at least 24"
 
@@ -408,7 +409,8 @@ check "train --help lists every parameter of the header, once"
 run_ok train --help
 listed=$(awk '/^hyperparameters/ { on = 1; next } on && /^$/ { on = 0 } on && /^  --/' "$tmp/out")
 n_listed=$(printf '%s\n' "$listed" | grep -c . || true)
-[ "$n_listed" -eq "$n_params" ] || { show; fail "$n_listed flags listed, the header has $n_params parameters"; }
+[ "$n_listed" -eq "$n_params" ] ||
+    { show; fail "$n_listed flags listed, the header has $n_params parameters"; }
 for name in $params; do
     flag=--$(printf '%s' "$name" | tr _ -)
     printf '%s\n' "$listed" | grep -q -- "^  $flag .* $name " ||
@@ -425,7 +427,8 @@ done
 
 check "a2c --help also lists the parameters"
 run_ok --help
-grep -q -- '^  --huber-delta ' "$tmp/out" || { show; fail "a2c --help does not list --huber-delta"; }
+grep -q -- '^  --huber-delta ' "$tmp/out" ||
+    { show; fail "a2c --help does not list --huber-delta"; }
 
 # A flag reaches the trainer if the run's results change with it.
 short="train --env $ENV --timesteps 4000 --seed 3 --eval-episodes 2 --json"

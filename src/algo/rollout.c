@@ -83,10 +83,11 @@ A2C_API a2c_status a2c_rollout_create(a2c_rollout **out, const a2c_config *cfg, 
     }
     ro->block = a2c__alloc(a2c__config_allocator(cfg), ro->block_bytes);
     if (!ro->block) {
+        const size_t bytes = ro->block_bytes; /* for the message, after ro is gone */
         a2c__free(&ro->alloc, ro, sizeof *ro);
         return a2c__fail(A2C_E_NOMEM, __func__,
-                         "cannot allocate %zu bytes of buffers (n_steps %zu x n_envs %zu)",
-                         ro->block_bytes, n_steps, n_envs);
+                         "cannot allocate %zu bytes of buffers (n_steps %zu x n_envs %zu)", bytes,
+                         n_steps, n_envs);
     }
     lay_out(ro, ro->block);
     *out = ro;

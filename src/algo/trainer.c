@@ -639,7 +639,10 @@ void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p)
 const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr) { return tr->ro; }
 uint64_t a2c__trainer_episodes(const a2c_trainer *tr) { return tr->episodes; }
 void a2c__trainer_pin_mode(a2c_trainer *tr, int mode) { tr->pin_mode = mode; }
-int a2c__trainer_helper_running(const a2c_trainer *tr) { return tr->worker.running; }
+int a2c__trainer_helper_running(const a2c_trainer *tr)
+{
+    return a2c__worker_running(&tr->worker);
+}
 
 void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k)
 {

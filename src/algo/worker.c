@@ -14,6 +14,11 @@
  * other. */
 #include "algo/worker.h"
 
+int a2c__worker_running(const a2c__worker *w)
+{
+    return w->running;
+}
+
 #if defined(__STDC_NO_THREADS__) || defined(__STDC_NO_ATOMICS__)
 
 int a2c__worker_start(a2c__worker *w)

@@ -40,5 +40,7 @@ void a2c__worker_post(a2c__worker *w, void (*job)(void *), void *arg);
 void a2c__worker_wait(a2c__worker *w);
 /* Joins the helper. */
 void a2c__worker_stop(a2c__worker *w);
+/* 1 while the helper thread exists. */
+int a2c__worker_running(const a2c__worker *w);
 
 #endif /* A2C_ALGO_WORKER_H */

@@ -29,7 +29,7 @@ static void default_free(void *ctx, void *ptr, size_t size)
     free((unsigned char *)ptr - offset);
 }
 
-a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out)
+a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out, const char *fn)
 {
     if (!hooks) {
         out->version = A2C_ALLOCATOR_V1;
@@ -38,8 +38,11 @@ a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out)
         out->ctx = NULL;
         return A2C_OK;
     }
-    if (hooks->version != A2C_ALLOCATOR_V1 || !hooks->alloc || !hooks->free)
-        return A2C_E_INVALID_ARG;
+    if (hooks->version != A2C_ALLOCATOR_V1)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->version is %u, expected A2C_ALLOCATOR_V1",
+                         (unsigned)hooks->version);
+    if (!hooks->alloc) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->alloc is NULL");
+    if (!hooks->free) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->free is NULL");
     *out = *hooks;
     return A2C_OK;
 }

@@ -28,9 +28,10 @@
 #define A2C_ALIGN 64
 
 /* The allocator to copy for `hooks`: the default (aligned malloc/free)
- * for NULL, else the host's after checking it (A2C_E_INVALID_ARG; the
- * public caller records which field was wrong). */
-a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out);
+ * for NULL, else the host's after checking it (A2C_E_INVALID_ARG, with a
+ * last-error message under the public function's name `fn` naming the
+ * field at fault). */
+a2c_status a2c__allocator(const a2c_allocator *hooks, a2c_allocator *out, const char *fn);
 /* A zeroed, A2C_ALIGN-aligned block, or NULL. */
 void *a2c__alloc(const a2c_allocator *a, size_t size);
 void a2c__free(const a2c_allocator *a, void *ptr, size_t size);

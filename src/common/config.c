@@ -101,18 +101,6 @@ static a2c_status out_of_range(const char *fn, const param_info *pi, const char 
     return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is %s, expected %s", pi->name, shown, range);
 }
 
-/* Says which field made a2c__allocator refuse `hooks`. */
-static a2c_status bad_allocator(const char *fn, const a2c_allocator *hooks)
-{
-    if (hooks->version != A2C_ALLOCATOR_V1)
-        return a2c__fail(A2C_E_INVALID_ARG, fn,
-                         "alloc->version is %" PRIu32 ", expected A2C_ALLOCATOR_V1",
-                         hooks->version);
-    if (!hooks->alloc) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->alloc is NULL");
-    if (!hooks->free) return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->free is NULL");
-    return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc is not a usable a2c_allocator");
-}
-
 double a2c__cfg_double(const a2c_config *cfg, a2c_param p)
 {
     const param_info *pi = info(p);
@@ -140,7 +128,7 @@ A2C_API a2c_status a2c_config_create(a2c_config **out, const a2c_allocator *allo
     if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
     a2c_allocator a;
-    if (a2c__allocator(alloc, &a) != A2C_OK) return bad_allocator(__func__, alloc);
+    if (a2c__allocator(alloc, &a, __func__) != A2C_OK) return A2C_E_INVALID_ARG;
     a2c_config *cfg = a2c__alloc(&a, sizeof *cfg);
     if (!cfg)
         return a2c__fail(A2C_E_NOMEM, __func__, "cannot allocate the config (%zu bytes)",

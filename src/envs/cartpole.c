@@ -170,14 +170,7 @@ a2c_status a2c__cartpole_make(a2c_env **out, uint32_t num_envs, const a2c_alloca
         return a2c__fail(A2C_E_INVALID_ARG, make_fn, "num_envs is %" PRIu32 ", expected 1..%u",
                          num_envs, CP_MAX_ENVS);
     a2c_allocator a;
-    if (a2c__allocator(alloc, &a) != A2C_OK) {
-        if (alloc->version != A2C_ALLOCATOR_V1)
-            return a2c__fail(A2C_E_INVALID_ARG, make_fn,
-                             "alloc->version is %" PRIu32 ", expected A2C_ALLOCATOR_V1",
-                             alloc->version);
-        return a2c__fail(A2C_E_INVALID_ARG, make_fn, "alloc->%s is NULL",
-                         alloc->alloc ? "free" : "alloc");
-    }
+    if (a2c__allocator(alloc, &a, make_fn) != A2C_OK) return A2C_E_INVALID_ARG;
     const size_t size = sizeof(cartpole) + (size_t)num_envs * sizeof(cp_sub);
     cartpole *cp = a2c__alloc(&a, size); /* zeroed: no sub-env started yet */
     if (!cp)

@@ -425,23 +425,13 @@ A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path)
     return save_to_path(net, NULL, a2c__net_allocator(net), path, __func__);
 }
 
-/* The allocator to load with, checked; a message names the field. */
-static a2c_status load_allocator(const a2c_allocator *alloc, a2c_allocator *out, const char *fn)
-{
-    if (a2c__allocator(alloc, out) == A2C_OK) return A2C_OK;
-    if (alloc->version != A2C_ALLOCATOR_V1)
-        return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->version is %u, expected "
-                                                "A2C_ALLOCATOR_V1", alloc->version);
-    return a2c__fail(A2C_E_INVALID_ARG, fn, "alloc->alloc or alloc->free is NULL");
-}
-
 A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size_t size,
                                             const a2c_allocator *alloc)
 {
     if (!out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "out is NULL");
     *out = NULL;
     a2c_allocator a;
-    const a2c_status rc = load_allocator(alloc, &a, __func__);
+    const a2c_status rc = a2c__allocator(alloc, &a, __func__);
     if (rc != A2C_OK) return rc;
     return load_net(out, buf, size, &a, __func__);
 }
@@ -452,7 +442,7 @@ A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_alloc
     *out = NULL;
     if (!path) return a2c__fail(A2C_E_INVALID_ARG, __func__, "path is NULL");
     a2c_allocator a;
-    a2c_status rc = load_allocator(alloc, &a, __func__);
+    a2c_status rc = a2c__allocator(alloc, &a, __func__);
     if (rc != A2C_OK) return rc;
     unsigned char *buf;
     size_t size;

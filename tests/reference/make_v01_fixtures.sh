@@ -8,9 +8,9 @@
 # With a path, that tree (an unpacked 0.1.0 source tree) is built if needed
 # and used; without one, commit 198524e is unpacked from this repository
 # with `git archive` into a temporary folder and built there.  Writes
-# train.txt, train_checkpoints.txt, checkpoints.txt, trainer.a2c and
-# net.a2c (README.md there is written by hand and left alone).  Idempotent:
-# a second run writes the same bytes.  Takes about 10 seconds.
+# train.txt, train_logs.txt, checkpoints.txt, trainer.a2c and net.a2c
+# (README.md and .gitignore there are written by hand and left alone).
+# Idempotent: a second run writes the same bytes.  Takes about 10 seconds.
 set -eu
 
 REF=198524e
@@ -107,29 +107,46 @@ record() {
     printf '%s %s\n' "$key" "$json" >>"$file"
 }
 
+# log_sum CSV: `cksum` ("CRC BYTES") of a --log file without its two timing
+# columns.  The same awk as tests/test_compat.sh.
+log_sum() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
+                           if ($i != "steps_per_second" && $i != "elapsed_seconds") keep[++n] = i }
+             { s = $keep[1]; for (j = 2; j <= n; j++) s = s "," $keep[j]; print s }' "$1" | cksum
+}
+
+# record_log FILE KEY CSV: appends "KEY CRC BYTES" for the log CSV to FILE.
+record_log() {
+    sum=$(log_sum "$3")
+    printf '%s %s\n' "$2" "$sum" >>"$1"
+}
+
 # train.txt: "SEED THREADS {json}", the default budget (500000 steps).
-# The JSON alone says little about the end of training (every run has
-# solved CartPole long before, so the counts and means stop moving), so each
-# run also saves its trainer and train_checkpoints.txt holds the checkpoint's
-# `cksum` ("SEED THREADS CRC BYTES"): equal checksums mean bit-identical
-# parameters, optimizer state and generator states.  --save does not change
-# the JSON.
+# The JSON alone says little about the end of training: every run has
+# solved CartPole long before, so its counts and means stop moving.  So each
+# run also writes --log (one row per update: losses, gradient norm,
+# explained variance to 6 digits), and train_logs.txt holds its checksum,
+# "SEED THREADS CRC BYTES": a difference of one bit in the parameters soon
+# shows there.  --log does not change the JSON.  (A checksum of the saved
+# checkpoint would be stronger still, but it ties the check to the 0.1 file
+# format.)
 for seed in 0 1 2 3 4; do
     for threads in 1 2; do
         record train.txt "$seed $threads" train --env "$ENV" --seed "$seed" --threads "$threads" \
-            --save run.a2c --json
-        sum=$(cksum <run.a2c)
-        printf '%s %s %s\n' "$seed" "$threads" "$sum" >>train_checkpoints.txt
+            --log run.csv --json
+        record_log train_logs.txt "$seed $threads" run.csv
     done
 done
-rm -f run.a2c
+rm -f run.csv
 
-# checkpoints.txt: "NAME {json}", one line per command below.  --threads 1
-# on the saving run because a trainer checkpoint records the thread count,
-# and the default (the machine's CPU count, at most 2) would make the file's
-# bytes depend on the machine that regenerates it.
+# checkpoints.txt: "NAME {json}" or, for NAME-log, the log's "CRC BYTES",
+# one line per command below.  --threads 1 on the saving run because a
+# trainer checkpoint records the thread count, and the default (the
+# machine's CPU count, at most 2) would make the file's bytes depend on the
+# machine that regenerates it.
 record checkpoints.txt save train --env "$ENV" --seed 7 --timesteps 20000 --threads 1 \
-    --save trainer.a2c --json
+    --save trainer.a2c --log save.csv --json
+record_log checkpoints.txt save-log save.csv
 # A net-only checkpoint of the same parameters.
 "$tmp/net_resave" trainer.a2c net.a2c
 for model in trainer net; do
@@ -140,8 +157,9 @@ for model in trainer net; do
 done
 # Resuming loads the optimizer state, the generators and the progress.
 record checkpoints.txt resume train --env "$ENV" --seed 7 --resume trainer.a2c \
-    --timesteps 40000 --json
+    --timesteps 40000 --log resume.csv --json
+record_log checkpoints.txt resume-log resume.csv
 
 mkdir -p "$out"
-cp train.txt train_checkpoints.txt checkpoints.txt trainer.a2c net.a2c "$out/"
-echo "make_v01_fixtures: wrote train.txt train_checkpoints.txt checkpoints.txt trainer.a2c net.a2c in $out"
+cp train.txt train_logs.txt checkpoints.txt trainer.a2c net.a2c "$out/"
+echo "make_v01_fixtures: wrote train.txt train_logs.txt checkpoints.txt trainer.a2c net.a2c in $out"

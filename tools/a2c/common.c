@@ -43,7 +43,8 @@ const char *file_error(a2c_status rc, int saved_errno)
 void check_writable(const char *flag, const char *path)
 {
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) fail("%s path too long", flag);
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        fail("%s path too long", flag);
     FILE *fp = fopen(tmp, "wb");
     if (!fp) fail("cannot write '%s': %s", path, strerror(errno));
     fclose(fp);

@@ -193,6 +193,7 @@ static void describe_param(a2c_param p, a2c_config *probe, param_text *t)
     const int is_bool = is_integer && !words && lo == 0.0 && hi == 1.0 &&
                         a2c_config_set_string(probe, name, "True") == A2C_OK;
 
+    /* what stands for the value after the flag: "X", "N", "BOOL", "tanh|relu" */
     char placeholder[64] = "";
     if (syntax) snprintf(placeholder, sizeof placeholder, "%s", syntax);
     else if (words) {
@@ -200,7 +201,10 @@ static void describe_param(a2c_param p, a2c_config *probe, param_text *t)
             if (k) strncat(placeholder, "|", sizeof placeholder - strlen(placeholder) - 1);
             strncat(placeholder, words[k], sizeof placeholder - strlen(placeholder) - 1);
         }
-    } else snprintf(placeholder, sizeof placeholder, "%s", is_bool ? "BOOL" : is_integer ? "N" : "X");
+    } else {
+        snprintf(placeholder, sizeof placeholder, "%s",
+                 is_bool ? "BOOL" : is_integer ? "N" : "X");
+    }
 
     int n = snprintf(t->flag, sizeof t->flag, "--");
     for (const char *c = name; *c && n < (int)sizeof t->flag - 1; c++)
