@@ -275,7 +275,8 @@ static void test_corrupt_fields(void)
         reseal(buf, size);
         a2c_net *back = NULL;
         const a2c_status rc = a2c_net_load_from_buffer(&back, buf, size, NULL);
-        if (!CHECK(rc == A2C_E_FORMAT)) printf("  edit '%s' gave %s\n", edits[e].what, a2c_strerror(rc));
+        if (!CHECK(rc == A2C_E_FORMAT))
+            printf("  edit '%s' gave %s\n", edits[e].what, a2c_strerror(rc));
         a2c_net_destroy(back);
     }
     /* trailing bytes after a net checkpoint */
@@ -405,6 +406,52 @@ static void test_load_out_of_memory(void)
     a2c_config_destroy(cfg);
 }
 
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++) p[k] = (unsigned char)(v >> (8 * k));
+}
+
+/* A section a reader does not know is skipped unless it is flagged
+ * required: later versions can add optional data old readers ignore. */
+static void test_unknown_sections(void)
+{
+    a2c_config *cfg;
+    CHECK(a2c_config_create(&cfg, NULL) == A2C_OK);
+    a2c_net *net;
+    CHECK(a2c_net_create(&net, cfg, 4, 2) == A2C_OK);
+    size_t size;
+    unsigned char *good = save_net(net, &size);
+    CHECK(good[HEADER] == 2); /* two sections */
+    /* the same file with a third, unknown section of 5 bytes at the end */
+    const size_t table_end = HEADER + 4 + 2 * 16, extra = 16 + 5, big = size + extra;
+    unsigned char *buf = malloc(big);
+    for (int flags = 0; flags < 2; flags++) {
+        memcpy(buf, good, table_end);
+        /* the entry: id 999, version 1, flags, 5 bytes */
+        put32(buf + table_end, 999);
+        put32(buf + table_end + 4, 1u | (uint32_t)flags << 16);
+        put64(buf + table_end + 8, 5);
+        memcpy(buf + table_end + 16, good + table_end, size - 4 - table_end);
+        memset(buf + big - 4 - 5, 0xab, 5);
+        put32(buf + HEADER, 3);
+        put64(buf + 16, (uint64_t)(big - HEADER - 4));
+        reseal(buf, big);
+        a2c_net *back = NULL;
+        const a2c_status rc = a2c_net_load_from_buffer(&back, buf, big, NULL);
+        if (flags == 0) {
+            CHECK(rc == A2C_OK);
+            if (back) CHECK(memcmp(a2c_net_params(back), a2c_net_params(net),
+                                   a2c_net_param_count(net) * sizeof(float)) == 0);
+        } else {
+            CHECK(rc == A2C_E_FORMAT && strstr(a2c_last_error(), "section 999") != NULL);
+        }
+        a2c_net_destroy(back);
+    }
+    free(buf), free(good);
+    a2c_net_destroy(net);
+    a2c_config_destroy(cfg);
+}
+
 /* Reads a whole file into a malloc'd buffer. */
 static unsigned char *read_all(const char *path, size_t *size)
 {
@@ -505,6 +552,7 @@ int main(void)
     test_corrupt_fields();
     test_trainer_resume();
     test_load_out_of_memory();
+    test_unknown_sections();
     test_version_1();
     return harness_report();
 }

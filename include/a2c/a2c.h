@@ -662,7 +662,8 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr);
  * and progress.  Loading checks every size and the checksum; truncated or
  * corrupt input gives A2C_E_FORMAT, never a crash.  A round trip is
  * bit-exact.  Buffers: ask for the size first, then save into a buffer at
- * least that large.
+ * least that large.  Since 0.2 the saves write format version 2 (a table of
+ * typed sections); the loads read it and version 1, written by 0.1.
  */
 
 /* Writes the exact size of the net checkpoint a2c_net_save_to_buffer would

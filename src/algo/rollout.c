@@ -170,7 +170,10 @@ A2C_API a2c_status a2c_rollout_compute_gae(a2c_rollout *ro, const a2c_config *cf
 }
 
 A2C_API const float *a2c_rollout_observations(const a2c_rollout *ro) { return ro ? ro->obs : NULL; }
-A2C_API const int32_t *a2c_rollout_actions(const a2c_rollout *ro) { return ro ? ro->actions : NULL; }
+A2C_API const int32_t *a2c_rollout_actions(const a2c_rollout *ro)
+{
+    return ro ? ro->actions : NULL;
+}
 A2C_API const float *a2c_rollout_rewards(const a2c_rollout *ro) { return ro ? ro->rewards : NULL; }
 A2C_API const float *a2c_rollout_values(const a2c_rollout *ro) { return ro ? ro->values : NULL; }
 A2C_API const float *a2c_rollout_advantages(const a2c_rollout *ro)

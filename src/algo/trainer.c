@@ -569,8 +569,8 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
         A2C_TRY(update(tr, progress, &st, fn));
         fill_window_stats(tr, &st);
         st.elapsed_seconds = now_seconds() - start;
-        st.steps_per_second =
-            st.elapsed_seconds > 0.0 ? (double)(tr->timesteps - start_steps) / st.elapsed_seconds : 0.0;
+        const double steps = (double)(tr->timesteps - start_steps);
+        st.steps_per_second = st.elapsed_seconds > 0.0 ? steps / st.elapsed_seconds : 0.0;
         if (callback && callback(&st, user) != 0) break;
     }
     if (have_helper) a2c__worker_stop(&tr->worker);
@@ -585,6 +585,7 @@ fail:
 /* ---- checkpoints: the progress section ---- */
 
 a2c_optimizer *a2c__trainer_optimizer(const a2c_trainer *tr) { return tr->opt; }
+const a2c_net *a2c__trainer_const_net(const a2c_trainer *tr) { return tr->net; }
 const a2c_allocator *a2c__trainer_allocator(const a2c_trainer *tr) { return &tr->alloc; }
 
 void a2c__trainer_write_progress(a2c__writer *w, const a2c_trainer *tr)

@@ -13,6 +13,7 @@
 
 /* The parts a trainer checkpoint adds to a net checkpoint. */
 a2c_optimizer *a2c__trainer_optimizer(const a2c_trainer *tr);
+const a2c_net *a2c__trainer_const_net(const a2c_trainer *tr);
 const a2c_allocator *a2c__trainer_allocator(const a2c_trainer *tr);
 
 /* The progress section: counters, the sampling and reset generators and

@@ -459,7 +459,7 @@ A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size)
 {
     if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
     if (!size) return a2c__fail(A2C_E_INVALID_ARG, __func__, "size is NULL");
-    *size = checkpoint_size(a2c_trainer_net((a2c_trainer *)tr), tr);
+    *size = checkpoint_size(a2c__trainer_const_net(tr), tr);
     return A2C_OK;
 }
 
@@ -467,13 +467,13 @@ A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, 
                                               size_t *written)
 {
     if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
-    return save_to_buffer(a2c_trainer_net((a2c_trainer *)tr), tr, buf, cap, written, __func__);
+    return save_to_buffer(a2c__trainer_const_net(tr), tr, buf, cap, written, __func__);
 }
 
 A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path)
 {
     if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
-    return save_to_path(a2c_trainer_net((a2c_trainer *)tr), tr, a2c__trainer_allocator(tr), path,
+    return save_to_path(a2c__trainer_const_net(tr), tr, a2c__trainer_allocator(tr), path,
                         __func__);
 }
 
