@@ -95,7 +95,7 @@ void a2c__net_backward_shared(a2c_net *net, size_t batch);
 
 /* ---- checkpoints: the net section ---- */
 
-/* Writes obs_dim, the action space, the parameter count, the parameters
+/* Writes obs_dim, the number of actions, the parameter count, the parameters
  * and the sampling generator. */
 void a2c__net_write(a2c__writer *w, const a2c_net *net);
 /* Reads a net section into a new net made from `cfg` (the checkpoint's
