@@ -107,7 +107,7 @@ $(STATIC): $(OBJ)
 $(SHARED): $(OBJ) src/a2c.map
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/a2c.map \
-	    $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) -lm
+	    $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJ) -lm -pthread
 	$(Q)ln -sf liba2c.so.$(VERSION) $(BUILD)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $(BUILD)/liba2c.so
 
@@ -215,7 +215,7 @@ sanitize:
 TSAN_FLAGS := -fsanitize=thread
 tsan:
 	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g" \
-	    EXTRA_CFLAGS="$(TSAN_FLAGS) -D_POSIX_C_SOURCE=200809L -DA2C_WORKER_PTHREAD" \
+	    EXTRA_CFLAGS="$(TSAN_FLAGS)" \
 	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" WERROR=$(WERROR) build/tsan/tests/test_trainer
 	./build/tsan/tests/test_trainer
 
@@ -231,6 +231,94 @@ mutation:
 # Regenerates tests/fixtures from PyTorch (needs Debian's python3-torch).
 fixtures:
 	/usr/bin/python3 tests/reference/gen_fixtures.py
+
+# ---- fuzzing (libFuzzer; docs/fuzzing.md) ----
+
+# `make fuzz` builds every target of fuzz/ with clang's libFuzzer, ASan and
+# UBSan in build/fuzz/ (whatever BUILD is) and runs each for FUZZ_SECONDS
+# on a fresh copy of its seeds, fuzz/corpus/<target>, in
+# build/fuzz/corpus/<target>; fuzz/corpus itself is never written.  Crashes
+# go to build/fuzz/artifacts/, logs to build/fuzz/logs/.  FUZZ_TARGETS
+# picks some targets; FUZZ_DEFS adds -D switches of the targets (e.g.
+# -DFUZZ_NO_MEMORY_BOUND); FUZZ_ARGS adds libFuzzer options.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= fuzz_net_load fuzz_trainer_load fuzz_config_text fuzz_cli_flags
+FUZZ_DEFS ?=
+FUZZ_ARGS ?=
+FUZZ_BUILD := build/fuzz
+FUZZ_SAN := address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The library's own flags, the AVX2 switch decided below from FUZZ_CC.
+FUZZ_CFLAGS := -g -O1 $(filter-out -DA2C_HAVE_AVX2_KERNELS,$(A2C_CFLAGS))
+FUZZ_OBJ := $(A2C_SOURCES:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+ifneq ($(findstring x86_64,$(shell $(FUZZ_CC) -dumpmachine 2>/dev/null)),)
+FUZZ_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
+FUZZ_OBJ += $(FUZZ_BUILD)/obj/kernels/kernels_avx2.o
+endif
+# The CLI's parsing, with fail() jumping back to the target (A2C_CLI_FUZZ).
+FUZZ_CLI_OBJ := $(addprefix $(FUZZ_BUILD)/tools/a2c/,common.o train.o presets.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(DEPFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/obj/kernels/kernels_avx2.o: $(A2C_AVX2_SOURCES)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(DEPFLAGS) \
+	    -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
+
+$(FUZZ_BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -DA2C_CLI_FUZZ \
+	    $(DEPFLAGS) -c $< -o $@
+
+# Rewritten only when FUZZ_DEFS changes, so that the targets rebuild then.
+$(FUZZ_BUILD)/defs: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FUZZ_DEFS)' | cmp -s - $@ || echo '$(FUZZ_DEFS)' > $@
+
+$(FUZZ_BUILD)/bin/fuzz_cli_flags: $(FUZZ_CLI_OBJ)
+$(FUZZ_BUILD)/bin/fuzz_cli_flags: FUZZ_TARGET_FLAGS = -DA2C_CLI_FUZZ -Itools/a2c $(FUZZ_CLI_OBJ)
+$(FUZZ_BUILD)/bin/%: fuzz/%.c $(FUZZ_OBJ) $(FUZZ_BUILD)/defs
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) $(FUZZ_DEFS) $(DEPFLAGS) \
+	    -o $@ $< $(FUZZ_TARGET_FLAGS) $(FUZZ_OBJ) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each target on a fresh working corpus; prints libFuzzer's last status
+# line (#runs, cov, ft, corp, exec/s) and fails if any target crashed.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/logs; status=0; \
+	for t in $(FUZZ_TARGETS); do \
+	    work=$(FUZZ_BUILD)/corpus/$$t; log=$(FUZZ_BUILD)/logs/$$t.log; \
+	    rm -rf $$work; mkdir -p $$work; cp fuzz/corpus/$$t/* $$work/; \
+	    echo "== $$t: $(FUZZ_SECONDS) s, $$(ls $$work | wc -l) seeds"; \
+	    if ./$(FUZZ_BUILD)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=60 \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
+	        $(FUZZ_ARGS) $$work >$$log 2>&1; then \
+	        grep '^#[0-9]*[[:space:]]*DONE' $$log | tail -n 1; \
+	    else \
+	        status=1; tail -n 30 $$log; \
+	        echo "$$t: CRASHED, see $$log and $(FUZZ_BUILD)/artifacts/"; \
+	    fi; \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log; \
+	    echo "corpus: $$(ls $$work | wc -l) inputs, $$(du -sk $$work | cut -f1) KiB"; \
+	done; exit $$status
+
+# One minute per target, for CI.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=60
+
+# The fuzz objects' header dependencies, wherever BUILD points.
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
 
 # ---- install ----
 

@@ -27,6 +27,7 @@ A2C_SOURCES := \
     src/envs/cartpole.c \
     src/envs/registry.c \
     src/envs/vecenv.c \
+    src/io/file.c \
     src/io/checkpoint.c
 
 A2C_AVX2_SOURCES := src/kernels/kernels.c

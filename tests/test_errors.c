@@ -293,7 +293,7 @@ static void sweep_config(void)
     BAD_ARG("net_arch", a2c_config_set_string, cfg, "net_arch", "[64, 99999]");
     BAD_ARG("net_arch", a2c_config_set_string, cfg, "net_arch", "dict(pi=[64])");
     BAD_ARG("net_arch", a2c_config_set_string, cfg, "net_arch", "1,1,1,1,1,1,1,1,1");
-    FAILS(A2C_E_NONFINITE, "gamma", a2c_config_set_string, cfg, "gamma", "1e999");
+    BAD_ARG("gamma", a2c_config_set_string, cfg, "gamma", "1e999");
 
     BAD_ARG("name", a2c_param_from_name, NULL, &p);
     BAD_ARG("out", a2c_param_from_name, "gamma", NULL);

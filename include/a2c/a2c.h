@@ -639,8 +639,18 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * schedule's progress_remaining is 1 - timesteps / total_timesteps.
  * `callback` may be NULL.  Returns A2C_OK, A2C_E_INVALID_ARG,
  * A2C_E_ENV (a callback failed), A2C_E_NONFINITE (the environment gave
- * NaN/inf, or the loss diverged); after an error the envs are reset at the
- * next call.  Never allocates.  Since 0.1. */
+ * NaN/inf, or the loss diverged: an update that would make a parameter or
+ * the optimizer state non-finite is undone, so the net keeps the last good
+ * parameters), A2C_E_STATE (called from inside this trainer's own
+ * callbacks); after an error the envs are reset at the next call.  Never
+ * allocates.
+ *
+ * Re-entrancy: while learn runs, the environment callbacks may not call
+ * a2c_trainer_learn or a2c_trainer_load* on this trainer, nor act,
+ * forward, backward, set parameters or evaluate with its net (all give
+ * A2C_E_STATE).  The training callback (between updates) may act with
+ * and evaluate the net and save the trainer; it may not call learn or
+ * load (A2C_E_STATE).  No callback may destroy the trainer.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                                      a2c_train_callback callback, void *user);
 
@@ -664,6 +674,17 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr);
  * bit-exact.  Buffers: ask for the size first, then save into a buffer at
  * least that large.  Since 0.2 the saves write format version 2 (a table of
  * typed sections); the loads read it and version 1, written by 0.1.
+ *
+ * Since 0.2 every save also returns A2C_E_NONFINITE, writing nothing, if a
+ * parameter (which a host can reach through a2c_net_params) or the
+ * optimizer state is NaN or infinite; every load checks all sizes against
+ * the bytes present before allocating, so a crafted file costs memory in
+ * proportion to its own size, and checks counters and optimizer state for
+ * values a trainer cannot reach (A2C_E_FORMAT).  A net loaded from a
+ * checkpoint keeps the saved max_batch only up to a workspace twice the
+ * size of its parameters (a2c_net_max_batch tells); a2c_net_act runs any
+ * batch regardless.  Loading into a trainer from inside its own learn
+ * callbacks returns A2C_E_STATE.
  */
 
 /* Writes the exact size of the net checkpoint a2c_net_save_to_buffer would
@@ -722,14 +743,32 @@ A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path);
  * `deterministic`, else sampled ones, all drawn from `seed` (the net's own
  * generator is not touched).  Writes the mean and standard deviation of the
  * episode returns (either may be NULL) and, if `returns` is not NULL, each
- * episode's return.  An environment must end its episodes (terminate or
- * truncate, or set max_episode_steps).  Returns A2C_OK, A2C_E_INVALID_ARG,
- * A2C_E_NOMEM, A2C_E_ENV or A2C_E_NONFINITE.  Allocates a small
- * workspace through the net's allocator and frees it;
- * the net's cached forward pass is overwritten.  Since 0.1. */
+ * episode's return.  An episode the environment does not end within
+ * env->max_episode_steps steps is truncated there; without that limit
+ * (max_episode_steps 0), after A2C_EVAL_STEP_CAP steps, so evaluation
+ * always returns.  Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_NOMEM,
+ * A2C_E_ENV, A2C_E_NONFINITE, or A2C_E_STATE if the net belongs to a
+ * trainer that is collecting (a call from an environment callback during
+ * a2c_trainer_learn; the training callback may evaluate).  Allocates a
+ * small workspace through the net's allocator and frees it; the net's
+ * cached forward pass is overwritten.  Since 0.1; the step cap since
+ * 0.2. */
 A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
                                 int deterministic, uint64_t seed, double *mean, double *std,
                                 double *returns);
+
+/* Episode length at which a2c_evaluate cuts an episode of an environment
+ * without max_episode_steps.  Since 0.2. */
+#define A2C_EVAL_STEP_CAP 1000000u
+
+/* a2c_evaluate with an explicit cap: an episode still running after
+ * `max_episode_steps` steps (if > 0) is truncated there, as a TimeLimit
+ * would; env->max_episode_steps still applies too.  With 0 it behaves as
+ * a2c_evaluate.  Since 0.2. */
+A2C_API a2c_status a2c_evaluate_capped(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
+                                       int deterministic, uint64_t seed,
+                                       uint64_t max_episode_steps, double *mean, double *std,
+                                       double *returns);
 
 #ifdef __cplusplus
 }

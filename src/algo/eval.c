@@ -69,12 +69,16 @@ static a2c_status run(a2c_net *net, a2c__vecenv *envs, uint32_t n, uint32_t n_ep
     return A2C_OK;
 }
 
-A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
-                                int deterministic, uint64_t seed, double *mean, double *std,
-                                double *returns)
+/* Episodes with no limit of their own are cut here, so an evaluation
+ * always ends. */
+#define DEFAULT_STEP_CAP UINT64_C(1000000)
+
+static a2c_status evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
+                           int deterministic, uint64_t seed, uint64_t step_cap, double *mean,
+                           double *std, double *returns, const char *fn)
 {
-    const char *fn = __func__;
     if (!net) return a2c__fail(A2C_E_INVALID_ARG, fn, "net is NULL");
+    if (a2c__net_check_unlocked(net, fn) != A2C_OK) return A2C_E_STATE;
     if (n_episodes == 0) return a2c__fail(A2C_E_INVALID_ARG, fn, "n_episodes is 0");
     a2c_status rc = a2c__vecenv_check(env, fn);
     if (rc != A2C_OK) return rc;
@@ -99,9 +103,28 @@ A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_epi
     a2c__vecenv *envs = NULL;
     rc = a2c__vecenv_create(&envs, env, alloc, seed, 4, fn);
     if (rc == A2C_OK)
+        a2c__vecenv_set_step_cap(envs, step_cap ? step_cap
+                                                : env->max_episode_steps ? 0 : DEFAULT_STEP_CAP);
+    if (rc == A2C_OK)
         rc = run(net, envs, (uint32_t)n, n_episodes, deterministic, seed, &b, mean, std, returns,
                  fn);
     a2c__vecenv_destroy(envs);
     a2c__free(alloc, block, bytes);
     return rc;
+}
+
+A2C_API a2c_status a2c_evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
+                                int deterministic, uint64_t seed, double *mean, double *std,
+                                double *returns)
+{
+    return evaluate(net, env, n_episodes, deterministic, seed, 0, mean, std, returns, __func__);
+}
+
+A2C_API a2c_status a2c_evaluate_capped(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
+                                       int deterministic, uint64_t seed,
+                                       uint64_t max_episode_steps, double *mean, double *std,
+                                       double *returns)
+{
+    return evaluate(net, env, n_episodes, deterministic, seed, max_episode_steps, mean, std,
+                    returns, __func__);
 }

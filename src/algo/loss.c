@@ -159,6 +159,7 @@ A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, si
     if (!advantages) return a2c__fail(A2C_E_INVALID_ARG, fn, "advantages is NULL");
     if (!returns) return a2c__fail(A2C_E_INVALID_ARG, fn, "returns is NULL");
     if (batch == 0) return a2c__fail(A2C_E_INVALID_ARG, fn, "batch is 0");
+    if (a2c__net_check_unlocked(net, fn) != A2C_OK) return A2C_E_STATE;
     if (a2c__net_cached(net) != batch)
         return a2c__fail(A2C_E_STATE, fn, "batch is %zu but the last forward pass ran %zu rows",
                          batch, a2c__net_cached(net));

@@ -17,7 +17,15 @@ struct a2c_optimizer {
     uint64_t steps;
     float *state; /* RMSprop: square averages; Adam: first then second moments */
     size_t state_n;
+    /* The parameters and state before the last update (n + state_n
+     * floats), written by the update's own pass, so that an update that
+     * makes anything non-finite is undone exactly. */
+    float *before;
 };
+
+/* Steps beyond this are refused: the count is exact in a double (Adam's
+ * bias correction) and can never wrap. */
+#define MAX_STEPS (UINT64_C(1) << 53)
 
 #include <math.h>
 #include <string.h>
@@ -48,7 +56,10 @@ A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *c
     opt->adam_eps = a2c__cfg_double(cfg, A2C_PARAM_ADAM_EPS);
     opt->state_n = opt->rms ? n_params : 2 * n_params;
     opt->state = a2c__alloc(&opt->alloc, opt->state_n * sizeof(float));
-    if (!opt->state) {
+    opt->before = opt->state ? a2c__alloc(&opt->alloc, (n_params + opt->state_n) * sizeof(float))
+                             : NULL;
+    if (!opt->before) {
+        a2c__free(&opt->alloc, opt->state, opt->state_n * sizeof(float));
         const size_t floats = opt->state_n;
         a2c__free(&opt->alloc, opt, sizeof *opt);
         return a2c__fail(A2C_E_NOMEM, __func__,
@@ -64,6 +75,7 @@ A2C_API void a2c_optimizer_destroy(a2c_optimizer *opt)
     if (!opt) return;
     a2c_allocator a = opt->alloc;
     a2c__free(&a, opt->state, opt->state_n * sizeof(float));
+    a2c__free(&a, opt->before, (opt->n + opt->state_n) * sizeof(float));
     a2c__free(&a, opt, sizeof *opt);
 }
 
@@ -89,37 +101,51 @@ A2C_API a2c_status a2c_optimizer_learning_rate(const a2c_optimizer *opt,
     return A2C_OK;
 }
 
-void a2c__optimizer_count_step(a2c_optimizer *opt)
+a2c_status a2c__optimizer_count_step(a2c_optimizer *opt)
 {
+    if (opt->steps >= MAX_STEPS) return A2C_E_STATE;
     opt->steps++;
+    return A2C_OK;
 }
 
 /* Updates params[begin, end) from gscale * grads; zero_g also zeroes those
- * gradients (the trainer's fused path), otherwise they are only read. */
-static void update(a2c_optimizer *opt, float *params, float *grads, double progress_remaining,
+ * gradients (the trainer's fused path), otherwise they are only read.
+ * Returns nonzero if a new value is not finite.  Ranges may run on two
+ * threads at once: they share nothing but read-only fields. */
+static int update(a2c_optimizer *opt, float *params, float *grads, double progress_remaining,
                    size_t begin, size_t end, float gscale, int zero_g)
 {
+    float *old_p = opt->before + begin, *old_s = opt->before + opt->n + begin;
     const double lr = learning_rate(opt, progress_remaining);
     const size_t n = end - begin;
     params += begin;
     grads += begin;
     if (opt->rms) {
-        opt->k->rmsprop(params, grads, opt->state + begin, n, (float)opt->alpha,
-                        (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr, gscale, zero_g);
-        return;
+        return opt->k->rmsprop(params, grads, opt->state + begin, n, (float)opt->alpha,
+                               (float)(1.0 - opt->alpha), (float)opt->rms_eps, (float)-lr,
+                               gscale, zero_g, old_p, old_s);
     }
     const double t = (double)opt->steps;
     const double bc1 = 1.0 - pow(opt->beta1, t), bc2 = 1.0 - pow(opt->beta2, t);
-    opt->k->adam(params, grads, opt->state + begin, opt->state + opt->n + begin, n,
-                 (float)opt->beta1, (float)(1.0 - opt->beta1), (float)opt->beta2,
-                 (float)(1.0 - opt->beta2), (float)(-lr / bc1), (float)sqrt(bc2),
-                 (float)opt->adam_eps, gscale, zero_g);
+    return opt->k->adam(params, grads, opt->state + begin, opt->state + opt->n + begin, n,
+                        (float)opt->beta1, (float)(1.0 - opt->beta1), (float)opt->beta2,
+                        (float)(1.0 - opt->beta2), (float)(-lr / bc1), (float)sqrt(bc2),
+                        (float)opt->adam_eps, gscale, zero_g, old_p, old_s, old_s + opt->n);
 }
 
-void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
-                                double progress_remaining, size_t begin, size_t end, float gscale)
+int a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                               double progress_remaining, size_t begin, size_t end, float gscale)
 {
-    update(opt, params, grads, progress_remaining, begin, end, gscale, 1);
+    return update(opt, params, grads, progress_remaining, begin, end, gscale, 1);
+}
+
+void a2c__optimizer_undo_step(a2c_optimizer *opt, float *params)
+{
+    /* Every range of this step was updated (the ranges of a step cover the
+     * whole vector), so the saved copies restore all of it. */
+    memcpy(params, opt->before, opt->n * sizeof(float));
+    memcpy(opt->state, opt->before + opt->n, opt->state_n * sizeof(float));
+    opt->steps--;
 }
 
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
@@ -139,9 +165,15 @@ A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const f
         while (k + 1 < n && isfinite(grads[k])) k++;
         return a2c__fail(A2C_E_NONFINITE, __func__, "grads[%zu] is %g", k, (double)grads[k]);
     }
-    a2c__optimizer_count_step(opt);
+    if (a2c__optimizer_count_step(opt) != A2C_OK)
+        return a2c__fail(A2C_E_STATE, __func__, "the optimizer has taken 2^53 steps, its limit");
     /* zero_g 0: the caller's gradient is only read */
-    update(opt, params, (float *)grads, progress_remaining, 0, n, 1.0f, 0);
+    if (update(opt, params, (float *)grads, progress_remaining, 0, n, 1.0f, 0)) {
+        a2c__optimizer_undo_step(opt, params);
+        return a2c__fail(A2C_E_NONFINITE, __func__,
+                         "the update would make a parameter or the optimizer state non-finite; "
+                         "parameters, state and step count are unchanged");
+    }
     return A2C_OK;
 }
 
@@ -183,6 +215,9 @@ A2C_API a2c_status a2c_optimizer_set_state(a2c_optimizer *opt, const float *src,
             return a2c__fail(A2C_E_INVALID_ARG, __func__,
                              "src[%zu] is %g, expected >= 0 (a second moment)", k,
                              (double)src[k]);
+    if (steps > MAX_STEPS)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "steps is %llu, expected at most 2^53",
+                         (unsigned long long)steps);
     memcpy(opt->state, src, n * sizeof *src);
     opt->steps = steps;
     return A2C_OK;
@@ -212,6 +247,11 @@ A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
 
 /* ---- for the trainer and checkpoints ---- */
 
+int a2c__optimizer_state_finite(const a2c_optimizer *opt)
+{
+    return a2c__all_finite(opt->state, opt->state_n);
+}
+
 int a2c__optimizer_is_rmsprop(const a2c_optimizer *opt)
 {
     return opt->rms;
@@ -237,6 +277,7 @@ void a2c__optimizer_read(a2c__reader *r, size_t n_params, a2c__optimizer_section
     out->steps = a2c__get_u64(r);
     const uint64_t state_n = a2c__get_u64(r);
     if (rms > 1 || state_n != (rms ? 1u : 2u) * (uint64_t)n_params) r->bad = 1;
+    if (out->steps > MAX_STEPS) r->bad = 1; /* the next update could not count itself */
     out->state_n = r->bad ? 0 : (size_t)state_n;
     out->state = r->bad || out->state_n > r->left / 4 ? NULL : a2c__get_bytes(r, out->state_n * 4);
     if (!out->state) r->bad = 1;

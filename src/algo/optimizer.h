@@ -8,12 +8,20 @@
 #include "common/common.h"
 #include "kernels/kernels.h"
 
-/* The update split in two: count the step once, then update elements
- * [begin, end) with that step's factors (each element is independent),
- * using grads * gscale and zeroing the used gradients. */
-void a2c__optimizer_count_step(a2c_optimizer *opt);
-void a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
-                                double progress_remaining, size_t begin, size_t end, float gscale);
+/* The update split in parts: count the step once (A2C_E_STATE at the step
+ * limit, 2^53), then update elements [begin, end) with that step's factors
+ * (each element is independent, so ranges may run on two threads at once;
+ * the ranges of one step must cover the whole vector, each once), using
+ * grads * gscale and zeroing the used gradients.  apply_range returns
+ * nonzero if it made a parameter or state value non-finite; the caller
+ * then undoes the whole step (parameters, state, step count) once every
+ * range has run. */
+a2c_status a2c__optimizer_count_step(a2c_optimizer *opt);
+int a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
+                               double progress_remaining, size_t begin, size_t end, float gscale);
+void a2c__optimizer_undo_step(a2c_optimizer *opt, float *params);
+/* 1 if every state value is finite. */
+int a2c__optimizer_state_finite(const a2c_optimizer *opt);
 /* 1 for RMSprop, 0 for Adam. */
 int a2c__optimizer_is_rmsprop(const a2c_optimizer *opt);
 /* Tests: run the updates on another kernel table. */

@@ -67,6 +67,7 @@ struct a2c_trainer {
     uint64_t win_length[A2C__WINDOW];
     uint32_t win_count, win_next;
     int need_reset;
+    int learning; /* inside a2c_trainer_learn: its callbacks may not re-enter */
     /* The optional helper thread does the actor's half of every pass; the
      * norm and the optimizer take each side's parameters separately (a
      * shared trunk: all of them as the critic's), whether or not a helper
@@ -232,6 +233,7 @@ typedef struct job {
     double progress, sum;
     float scale;
     double adv_mean, adv_scale, policy_loss, entropy_loss; /* the policy half of the loss */
+    int diverged; /* the optimizer's half made something non-finite */
 } job;
 
 /* Sum of squares of one side's gradient: actor (0) or critic (1). */
@@ -249,14 +251,17 @@ static double side_sum_squares(const a2c_trainer *tr, int which)
     return sum;
 }
 
-/* The optimizer step on one side's parameters. */
-static void side_optimize(a2c_trainer *tr, int which, double progress, float scale)
+/* The optimizer step on one side's parameters; nonzero if it made a
+ * parameter or state value non-finite. */
+static int side_optimize(a2c_trainer *tr, int which, double progress, float scale)
 {
     float *params = a2c_net_params(tr->net), *grads = a2c_net_grads(tr->net);
     const side *s = &tr->sides[which];
+    int diverged = 0;
     for (size_t r = 0; r < s->n; r++)
-        a2c__optimizer_apply_range(tr->opt, params, grads, progress, s->ranges[r].begin,
-                                   s->ranges[r].end, scale);
+        diverged |= a2c__optimizer_apply_range(tr->opt, params, grads, progress,
+                                               s->ranges[r].begin, s->ranges[r].end, scale);
+    return diverged;
 }
 
 /* The actor's half of a pass. */
@@ -276,7 +281,7 @@ static void run_job(void *arg)
         a2c__net_backward_actor(net, j->batch);
         j->sum = side_sum_squares(tr, 0);
         break;
-    case JOB_OPTIMIZE: side_optimize(tr, 0, j->progress, j->scale); break;
+    case JOB_OPTIMIZE: j->diverged = side_optimize(tr, 0, j->progress, j->scale); break;
     }
 }
 
@@ -375,7 +380,7 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
         rc = a2c__net_forward_rows(net, obs, row0, n, 1);
     } else {
         a2c__net_set_inputs(net, obs, row0, n);
-        job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0};
+        job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0};
         dispatch(tr, &j);
         a2c__net_forward_critic(net, row0, n);
         join(tr);
@@ -454,7 +459,7 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     const int32_t *actions = a2c_rollout_actions(ro);
     const float *advantages = a2c_rollout_advantages(ro), *returns = a2c_rollout_returns(ro);
     double terms[A2C_LOSS_TERMS];
-    job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0};
+    job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0};
     a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, NULL,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
     double sum_squares = 0.0;
@@ -492,11 +497,22 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     const double coef = tr->max_grad_norm / (norm + 1e-6);
     j.kind = JOB_OPTIMIZE;
     j.scale = coef < 1.0 ? (float)coef : 1.0f; /* torch scales by min(1, coef) */
-    a2c__optimizer_count_step(tr->opt);
+    if (a2c__optimizer_count_step(tr->opt) != A2C_OK) {
+        a2c_net_zero_grad(net);
+        return a2c__fail(A2C_E_STATE, fn, "the optimizer has taken 2^53 steps, its limit");
+    }
     if (!a2c__net_shared(net)) dispatch(tr, &j);
-    side_optimize(tr, 1, progress, j.scale);
+    const int diverged = side_optimize(tr, 1, progress, j.scale);
     if (!a2c__net_shared(net)) join(tr);
     a2c__net_invalidate(net); /* the activations belong to the old parameters now */
+    if (diverged || j.diverged) {
+        /* keep the last good parameters and optimizer state */
+        a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
+        return a2c__fail(A2C_E_NONFINITE, fn,
+                         "training diverged: update %llu would make a parameter or the "
+                         "optimizer state non-finite; the parameters of the update before "
+                         "are kept", (unsigned long long)tr->updates + 1);
+    }
     tr->updates++;
     st->policy_loss = terms[A2C_LOSS_POLICY];
     st->value_loss = terms[A2C_LOSS_VALUE];
@@ -538,7 +554,11 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
 {
     const char *fn = __func__;
     if (!tr) return a2c__fail(A2C_E_INVALID_ARG, fn, "tr is NULL");
+    if (tr->learning)
+        return a2c__fail(A2C_E_STATE, fn, "called from inside this trainer's own callback");
     a2c_status rc = A2C_OK;
+    tr->learning = 1;
+    a2c__net_lock(tr->net, 1);
     /* the updates keep the gradient zero; a host may have used it between calls */
     a2c_net_zero_grad(tr->net);
     const int have_helper =
@@ -571,14 +591,24 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
         st.elapsed_seconds = now_seconds() - start;
         const double steps = (double)(tr->timesteps - start_steps);
         st.steps_per_second = st.elapsed_seconds > 0.0 ? steps / st.elapsed_seconds : 0.0;
-        if (callback && callback(&st, user) != 0) break;
+        if (callback) {
+            /* between updates the net is the host's to act with or evaluate */
+            a2c__net_lock(tr->net, 0);
+            const int stop = callback(&st, user) != 0;
+            a2c__net_lock(tr->net, 1);
+            if (stop) break;
+        }
     }
     if (have_helper) a2c__worker_stop(&tr->worker);
+    a2c__net_lock(tr->net, 0);
+    tr->learning = 0;
     return A2C_OK;
 fail:
     if (have_helper) a2c__worker_stop(&tr->worker);
     tr->need_reset = 1; /* the rollout in flight is abandoned */
     a2c__net_invalidate(tr->net);
+    a2c__net_lock(tr->net, 0);
+    tr->learning = 0;
     return rc;
 }
 
@@ -619,6 +649,20 @@ void a2c__progress_read(a2c__reader *r, a2c__progress *p)
         if (!isfinite(p->win_return[k])) r->bad = 1;
     }
     if (p->win_count > A2C__WINDOW || p->win_next >= A2C__WINDOW) r->bad = 1;
+    /* Counters a trainer could have reached: no wrap-around ahead (2^53
+     * steps), no more episodes or updates than steps, and the window as
+     * the episode count leaves it. */
+    const uint64_t limit = UINT64_C(1) << 53;
+    if (p->timesteps > limit || p->episodes > p->timesteps || p->updates > p->timesteps)
+        r->bad = 1;
+    if (p->win_count != (p->episodes < A2C__WINDOW ? p->episodes : A2C__WINDOW) ||
+        p->win_next != p->episodes % A2C__WINDOW)
+        r->bad = 1;
+}
+
+int a2c__trainer_learning(const a2c_trainer *tr)
+{
+    return tr->learning;
 }
 
 void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p)

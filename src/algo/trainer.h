@@ -28,6 +28,8 @@ typedef struct a2c__progress {
     uint64_t win_length[A2C__WINDOW];
 } a2c__progress;
 void a2c__trainer_write_progress(a2c__writer *w, const a2c_trainer *tr);
+/* 1 inside a2c_trainer_learn (a checkpoint may not be loaded then). */
+int a2c__trainer_learning(const a2c_trainer *tr);
 void a2c__progress_read(a2c__reader *r, a2c__progress *out);
 void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p);
 

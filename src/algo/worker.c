@@ -12,6 +12,10 @@
  * the lock before waiting; a notifier publishes its value and then looks at
  * sleepers, both sequentially consistent, so one of the two always sees the
  * other. */
+/* sched_yield and the pthread calls: the library itself is C11. */
+#if !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include "algo/worker.h"
 
 int a2c__worker_running(const a2c__worker *w)
@@ -19,12 +23,12 @@ int a2c__worker_running(const a2c__worker *w)
     return w->running;
 }
 
-#if defined(__STDC_NO_THREADS__) || defined(__STDC_NO_ATOMICS__)
+#if !defined(A2C__WORKER_PTHREAD) && !defined(A2C__WORKER_C11)
 
 int a2c__worker_start(a2c__worker *w)
 {
     w->running = 0;
-    return 0; /* no C11 threads here: the trainer works alone */
+    return 0; /* no threads here: the trainer works alone */
 }
 
 void a2c__worker_post(a2c__worker *w, void (*job)(void *), void *arg)
@@ -45,24 +49,20 @@ void a2c__worker_stop(a2c__worker *w)
 
 #else
 
-#if defined(A2C_WORKER_PTHREAD)
-/* `make tsan` only: ThreadSanitizer does not see the threads and locks of
- * glibc's C11 functions (they call pthreads internally, past its
- * interceptors), so that build uses pthreads directly; the protocol under
- * test is the same. */
+#if defined(A2C__WORKER_PTHREAD)
 #include <sched.h>
 static void *pthread_main(void *arg);
-#define CREATE(w) (pthread_create(&(w)->pthread, NULL, pthread_main, (w)) == 0)
-#define JOIN(w) pthread_join((w)->pthread, NULL)
-#define LOCK(w) pthread_mutex_lock(&(w)->plock)
-#define UNLOCK(w) pthread_mutex_unlock(&(w)->plock)
-#define WAIT(w) pthread_cond_wait(&(w)->pwake, &(w)->plock)
-#define BROADCAST(w) pthread_cond_broadcast(&(w)->pwake)
+#define CREATE(w) (pthread_create(&(w)->thread, NULL, pthread_main, (w)) == 0)
+#define JOIN(w) pthread_join((w)->thread, NULL)
+#define LOCK(w) pthread_mutex_lock(&(w)->lock)
+#define UNLOCK(w) pthread_mutex_unlock(&(w)->lock)
+#define WAIT(w) pthread_cond_wait(&(w)->wake, &(w)->lock)
+#define BROADCAST(w) pthread_cond_broadcast(&(w)->wake)
 #define YIELD() sched_yield()
 #define SYNC_INIT(w)                                                                  \
-    (pthread_mutex_init(&(w)->plock, NULL) == 0 &&                                    \
-     (pthread_cond_init(&(w)->pwake, NULL) == 0 || (pthread_mutex_destroy(&(w)->plock), 0)))
-#define SYNC_DESTROY(w) (pthread_cond_destroy(&(w)->pwake), pthread_mutex_destroy(&(w)->plock))
+    (pthread_mutex_init(&(w)->lock, NULL) == 0 &&                                     \
+     (pthread_cond_init(&(w)->wake, NULL) == 0 || (pthread_mutex_destroy(&(w)->lock), 0)))
+#define SYNC_DESTROY(w) (pthread_cond_destroy(&(w)->wake), pthread_mutex_destroy(&(w)->lock))
 #else
 #define CREATE(w) (thrd_create(&(w)->thread, worker_main, (w)) == thrd_success)
 #define JOIN(w) thrd_join((w)->thread, NULL)
@@ -134,7 +134,7 @@ static int worker_main(void *arg)
     return 0;
 }
 
-#if defined(A2C_WORKER_PTHREAD)
+#if defined(A2C__WORKER_PTHREAD)
 static void *pthread_main(void *arg)
 {
     worker_main(arg);

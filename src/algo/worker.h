@@ -3,20 +3,33 @@
 #ifndef A2C_ALGO_WORKER_H
 #define A2C_ALGO_WORKER_H
 
-#if !defined(__STDC_NO_THREADS__) && !defined(__STDC_NO_ATOMICS__)
+/* On POSIX systems the helper is a pthread, elsewhere a C11 thread (the
+ * protocol is the same).  POSIX is the shipped path on Linux and macOS
+ * because ThreadSanitizer sees pthreads but not glibc's C11 threads, which
+ * call pthreads internally past its interceptors: `make tsan` checks the
+ * code that ships. */
+#if !defined(__STDC_NO_ATOMICS__) && (defined(__unix__) || defined(__APPLE__))
+#define A2C__WORKER_PTHREAD 1
+#elif !defined(__STDC_NO_THREADS__) && !defined(__STDC_NO_ATOMICS__)
+#define A2C__WORKER_C11 1
+#endif
+
+#if defined(A2C__WORKER_PTHREAD) || defined(A2C__WORKER_C11)
 #include <stdatomic.h>
-#include <threads.h>
-#if defined(A2C_WORKER_PTHREAD)
+#if defined(A2C__WORKER_PTHREAD)
 #include <pthread.h>
+#else
+#include <threads.h>
 #endif
 typedef struct a2c__worker {
+#if defined(A2C__WORKER_PTHREAD)
+    pthread_t thread;
+    pthread_mutex_t lock; /* only for sleeping: the fast path is the atomics */
+    pthread_cond_t wake;
+#else
     thrd_t thread;
-    mtx_t lock; /* only for sleeping: the fast path is the atomics */
+    mtx_t lock;
     cnd_t wake;
-#if defined(A2C_WORKER_PTHREAD)
-    pthread_t pthread; /* make tsan only, see worker.c */
-    pthread_mutex_t plock;
-    pthread_cond_t pwake;
 #endif
     atomic_uint posted, done; /* job sequence numbers */
     atomic_int sleepers;

@@ -390,6 +390,22 @@ int a2c__parse_double(const char *s, double *out)
     return 1;
 }
 
+/* Plain decimal digits (an optional '+') that fit an int64_t. */
+static int parse_whole(const char *s, int64_t *out)
+{
+    const char *p = s + (*s == '+');
+    if (!(*p >= '0' && *p <= '9')) return 0;
+    uint64_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        const uint64_t digit = (uint64_t)(*p - '0');
+        if (v > ((uint64_t)INT64_MAX - digit) / 10) return 0; /* leave it to the range check */
+        v = v * 10 + digit;
+    }
+    if (*p != '\0') return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+
 static int parse_bool(const char *s, int64_t *out)
 {
     if (!strcmp(s, "True") || !strcmp(s, "true") || !strcmp(s, "1")) *out = 1;
@@ -505,6 +521,7 @@ A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, cons
         int linear = strncmp(value, "lin_", 4) == 0;
         expected = "a number or lin_<number>";
         if (!a2c__parse_double(linear ? value + 4 : value, &dv)) goto bad;
+        if (!isfinite(dv)) return out_of_range(__func__, pi, value);
         a2c_status rc = set_double_as(cfg, p, dv, value, __func__);
         if (rc != A2C_OK) return rc;
         return set_int_as(cfg, A2C_PARAM_LR_SCHEDULE,
@@ -532,7 +549,13 @@ A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, cons
     }
     if (pi->is_int && parse_bool(value, &iv)) return set_int_as(cfg, p, iv, value, __func__);
     if (pi->is_int && pi->lo == 0.0 && pi->hi == 1.0) expected = "True or False";
+    /* Whole numbers are read exactly, not through a double: a 64-bit seed
+     * keeps every digit. */
+    if (pi->is_int && parse_whole(value, &iv)) return set_int_as(cfg, p, iv, value, __func__);
     if (!a2c__parse_double(value, &dv)) goto bad;
+    /* text that overflows a double ("1e400") is out of range, not a NaN
+     * handed in by a caller */
+    if (!isfinite(dv)) return out_of_range(__func__, pi, value);
     return set_double_as(cfg, p, dv, value, __func__);
 bad:
     return a2c__fail(A2C_E_INVALID_ARG, __func__, "%s is '%.60s', expected %s", pi->name, value,

@@ -10,6 +10,7 @@ struct a2c__vecenv {
     const a2c_env *env;
     uint32_t n;
     size_t obs_dim, box_dim; /* box_dim: action_dim for BOX, 0 for DISCRETE */
+    uint64_t step_cap;       /* the caller's episode-length limit, 0 for none */
     a2c__rng reset_rng;
     float *obs, *next_obs, *final_obs; /* n x obs_dim each */
     float *box;                        /* clipped BOX actions, n x box_dim */
@@ -133,6 +134,7 @@ uint64_t a2c__vecenv_episode_length(const a2c__vecenv *ve, uint32_t i)
     return ve->last_length[i];
 }
 a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve) { return ve->reset_rng; }
+void a2c__vecenv_set_step_cap(a2c__vecenv *ve, uint64_t cap) { ve->step_cap = cap; }
 void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng) { ve->reset_rng = *rng; }
 
 void a2c__vecenv_advance(a2c__vecenv *ve)
@@ -196,7 +198,8 @@ a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const floa
         ve->ep_return[i] += ve->rewards[i];
         ve->ep_length[i]++;
         ve->terminated[i] = ve->terminated[i] != 0;
-        ve->truncated[i] = ve->truncated[i] != 0 || (limit && ve->ep_length[i] >= limit);
+        ve->truncated[i] = ve->truncated[i] != 0 || (limit && ve->ep_length[i] >= limit) ||
+                           (ve->step_cap && ve->ep_length[i] >= ve->step_cap);
         if (!ve->terminated[i] && !ve->truncated[i]) continue;
         ve->last_return[i] = ve->ep_return[i];
         ve->last_length[i] = ve->ep_length[i];

@@ -53,6 +53,10 @@ uint64_t a2c__vecenv_episode_length(const a2c__vecenv *ve, uint32_t i);
 /* The next observations become the current ones. */
 void a2c__vecenv_advance(a2c__vecenv *ve);
 
+/* A limit on episode length besides env->max_episode_steps (0: none):
+ * an episode reaching it is truncated, as by a TimeLimit. */
+void a2c__vecenv_set_step_cap(a2c__vecenv *ve, uint64_t cap);
+
 /* The reset generator, saved in trainer checkpoints. */
 a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve);
 void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng);

@@ -18,6 +18,7 @@
 #include "algo/trainer.h"
 #include "common/codec.h"
 #include "common/config.h"
+#include "io/file.h"
 #include "nn/net.h"
 
 #include <stdio.h>
@@ -110,9 +111,23 @@ static size_t checkpoint_size(const a2c_net *net, const a2c_trainer *tr)
     return count.len;
 }
 
+/* A checkpoint holds only finite numbers (loading refuses anything else),
+ * so a save refuses a net whose parameters a host made non-finite through
+ * a2c_net_params. */
+static a2c_status check_finite(const a2c_net *net, const a2c_trainer *tr, const char *fn)
+{
+    if (!a2c__all_finite(a2c__net_const_params(net), a2c_net_param_count(net)))
+        return a2c__fail(A2C_E_NONFINITE, fn, "the net holds a NaN or infinite parameter");
+    if (tr && !a2c__optimizer_state_finite(a2c__trainer_optimizer(tr)))
+        return a2c__fail(A2C_E_NONFINITE, fn, "the optimizer state holds a NaN or infinity");
+    return A2C_OK;
+}
+
 static a2c_status save_to_buffer(const a2c_net *net, const a2c_trainer *tr, void *buf, size_t cap,
                                  size_t *written, const char *fn)
 {
+    const a2c_status finite = check_finite(net, tr, fn);
+    if (finite != A2C_OK) return finite;
     const size_t size = checkpoint_size(net, tr);
     if (!buf) return a2c__fail(A2C_E_INVALID_ARG, fn, "buf is NULL");
     if (cap < size)
@@ -124,36 +139,22 @@ static a2c_status save_to_buffer(const a2c_net *net, const a2c_trainer *tr, void
     return A2C_OK;
 }
 
-/* Writes to `path` through a temporary file renamed into place, so an
- * interrupted save never leaves a truncated checkpoint under that name. */
+/* Writes to `path` through a fresh temporary file renamed into place
+ * (io/file.c), so an interrupted save never leaves a truncated checkpoint
+ * under that name, and a symbolic link or device there is refused. */
 static a2c_status save_to_path(const a2c_net *net, const a2c_trainer *tr,
                                const a2c_allocator *a, const char *path, const char *fn)
 {
     if (!path) return a2c__fail(A2C_E_INVALID_ARG, fn, "path is NULL");
     if (!path[0]) return a2c__fail(A2C_E_INVALID_ARG, fn, "path is empty");
+    const a2c_status finite = check_finite(net, tr, fn);
+    if (finite != A2C_OK) return finite;
     const size_t size = checkpoint_size(net, tr);
-    const size_t plen = strlen(path);
     unsigned char *buf = a2c__alloc(a, size);
-    char *tmp = a2c__alloc(a, plen + 5);
-    a2c_status rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for a %zu-byte checkpoint", size);
-    if (buf && tmp) {
-        a2c__writer w = {buf, 0};
-        put_checkpoint(&w, net, tr);
-        memcpy(tmp, path, plen);
-        memcpy(tmp + plen, ".tmp", 5);
-        rc = A2C_OK;
-        FILE *fp = fopen(tmp, "wb");
-        if (!fp) {
-            rc = a2c__fail(A2C_E_IO, fn, "cannot open '%s' for writing", tmp);
-        } else {
-            const int ok = fwrite(buf, 1, w.len, fp) == w.len;
-            if (fclose(fp) != 0 || !ok) rc = a2c__fail(A2C_E_IO, fn, "cannot write '%s'", tmp);
-            else if (rename(tmp, path) != 0)
-                rc = a2c__fail(A2C_E_IO, fn, "cannot rename '%s' to '%s'", tmp, path);
-            if (rc != A2C_OK) remove(tmp);
-        }
-    }
-    a2c__free(a, tmp, plen + 5);
+    if (!buf) return a2c__fail(A2C_E_NOMEM, fn, "no memory for a %zu-byte checkpoint", size);
+    a2c__writer w = {buf, 0};
+    put_checkpoint(&w, net, tr);
+    const a2c_status rc = a2c__file_write_atomic(path, buf, w.len, a, fn);
     a2c__free(a, buf, size);
     return rc;
 }
@@ -372,34 +373,45 @@ static a2c_status load_net(a2c_net **out, const void *buf, size_t size,
     return rc;
 }
 
-/* Reads a whole file through the allocator; the caller frees *buf with
- * *size bytes. */
+/* The header of a checkpoint file, checked before the rest is read or
+ * any memory is allocated for it (the reading steps 1 and 2 of
+ * docs/checkpoint-format.md), so that a large file that is not a
+ * checkpoint costs HEADER_BYTES bytes.  open_frame checks the same again
+ * on the whole buffer, with the CRC. */
+static a2c_status check_head(const unsigned char *head, size_t got, uint64_t file_size,
+                             const char *path, const char *fn)
+{
+    if (file_size < HEADER_BYTES + TRAILER_BYTES || got < HEADER_BYTES)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s' holds %llu bytes, too few for a checkpoint",
+                         path, (unsigned long long)file_size);
+    if (file_size > MAX_FILE_BYTES)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s' is larger than any checkpoint (%llu bytes)",
+                         path, (unsigned long long)file_size);
+    if (memcmp(head, MAGIC, sizeof MAGIC) != 0)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s' is not a liba2c checkpoint (no magic number)",
+                         path);
+    a2c__reader h = {head + sizeof MAGIC, HEADER_BYTES - sizeof MAGIC, 0};
+    const uint32_t version = a2c__get_u32(&h);
+    const uint32_t kind = a2c__get_u32(&h);
+    const uint64_t body = a2c__get_u64(&h);
+    if (version != FORMAT_V1 && version != FORMAT_V2)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s': checkpoint format version %u is not supported",
+                         path, version);
+    if (kind != KIND_NET && kind != KIND_TRAINER)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s': unknown checkpoint kind %u", path, kind);
+    if (body != file_size - HEADER_BYTES - TRAILER_BYTES)
+        return a2c__fail(A2C_E_FORMAT, fn, "'%s': the header says %llu body bytes, the file "
+                                           "holds %llu", path, (unsigned long long)body,
+                         (unsigned long long)(file_size - HEADER_BYTES - TRAILER_BYTES));
+    return A2C_OK;
+}
+
+/* Reads a whole checkpoint file through the allocator, its header checked
+ * first; the caller frees *buf with *size bytes. */
 static a2c_status read_file(const char *path, const a2c_allocator *a, unsigned char **buf,
                             size_t *size, const char *fn)
 {
-    *buf = NULL;
-    *size = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return a2c__fail(A2C_E_IO, fn, "cannot open '%s'", path);
-    a2c_status rc = a2c__fail(A2C_E_IO, fn, "cannot read '%s'", path);
-    long end = -1;
-    if (fseek(fp, 0, SEEK_END) == 0) end = ftell(fp);
-    if (end >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
-        if ((unsigned long)end > MAX_FILE_BYTES) {
-            rc = a2c__fail(A2C_E_FORMAT, fn, "'%s' is larger than any checkpoint", path);
-        } else {
-            *size = (size_t)end;
-            *buf = a2c__alloc(a, *size);
-            if (!*buf) rc = a2c__fail(A2C_E_NOMEM, fn, "no memory to read '%s'", path);
-            else if (fread(*buf, 1, *size, fp) == *size) rc = A2C_OK;
-        }
-    }
-    fclose(fp);
-    if (rc != A2C_OK) {
-        a2c__free(a, *buf, *size);
-        *buf = NULL;
-    }
-    return rc;
+    return a2c__file_read(path, HEADER_BYTES, check_head, a, buf, size, fn);
 }
 
 /* ---- public: nets ---- */
@@ -479,6 +491,8 @@ A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path)
 
 static a2c_status load_trainer(a2c_trainer *tr, const void *buf, size_t size, const char *fn)
 {
+    if (a2c__trainer_learning(tr))
+        return a2c__fail(A2C_E_STATE, fn, "called from inside this trainer's own callback");
     sections s;
     a2c_status rc = open_frame(buf, size, &s, fn);
     if (rc != A2C_OK) return rc;

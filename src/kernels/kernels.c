@@ -191,28 +191,50 @@ static void relu_backward(const float *h, float *d, size_t n)
 
 /* ---- optimizers ---- */
 
-static void rmsprop(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
-                    float eps, float neg_lr, float gscale, int zero_g)
+/* The updates keep the old values (old_p, old_m, old_v) in the same pass,
+ * and OR into the returned flag
+ * whether any new parameter or state value is not finite (x - x is NaN
+ * exactly then), so a caller can undo an update that diverged without a
+ * second pass over healthy ones. */
+static int rmsprop(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
+                   float eps, float neg_lr, float gscale, int zero_g, float *old_p,
+                   float *old_v)
 {
+    int bad = 0;
     for (size_t k = 0; k < n; k++) {
         const float gk = g[k] * gscale;
-        v[k] = v[k] * alpha + one_minus * gk * gk;
-        p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));
+        const float vk = v[k] * alpha + one_minus * gk * gk;
+        const float pk = p[k] + neg_lr * (gk / (sqrtf(vk) + eps));
+        old_p[k] = p[k];
+        old_v[k] = v[k];
+        v[k] = vk;
+        p[k] = pk;
+        bad |= !(pk - pk == 0.0f) | !(vk - vk == 0.0f);
     }
     if (zero_g) memset(g, 0, n * sizeof *g);
+    return bad;
 }
 
-static void adam(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
-                 float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
-                 float gscale, int zero_g)
+static int adam(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
+                float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
+                float gscale, int zero_g, float *old_p, float *old_m, float *old_v)
 {
+    int bad = 0;
     for (size_t k = 0; k < n; k++) {
         const float gk = g[k] * gscale;
-        m[k] = m[k] * b1 + one_minus_b1 * gk;
-        v[k] = v[k] * b2 + one_minus_b2 * gk * gk;
-        p[k] += neg_step * (m[k] / (sqrtf(v[k]) / bc2_sqrt + eps));
+        const float mk = m[k] * b1 + one_minus_b1 * gk;
+        const float vk = v[k] * b2 + one_minus_b2 * gk * gk;
+        const float pk = p[k] + neg_step * (mk / (sqrtf(vk) / bc2_sqrt + eps));
+        old_p[k] = p[k];
+        old_m[k] = m[k];
+        old_v[k] = v[k];
+        m[k] = mk;
+        v[k] = vk;
+        p[k] = pk;
+        bad |= !(pk - pk == 0.0f) | !(mk - mk == 0.0f) | !(vk - vk == 0.0f);
     }
     if (zero_g) memset(g, 0, n * sizeof *g);
+    return bad;
 }
 
 static void scale(float *x, size_t n, float c)

@@ -21,12 +21,15 @@ typedef struct a2c__kernels {
     void (*relu_backward)(const float *h, float *d, size_t n);
     /* The updates use g[k] * gscale (clipping folded in; 1 is exact) and,
      * with zero_g, set each g[k] to 0 once used (ready for the next
-     * accumulation). */
-    void (*rmsprop)(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
-                    float eps, float neg_lr, float gscale, int zero_g);
-    void (*adam)(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
-                 float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
-                 float gscale, int zero_g);
+     * accumulation).  They copy the old parameters and state to old_p,
+     * old_m, old_v in the same pass and return nonzero if any new
+     * parameter or state value is not finite. */
+    int (*rmsprop)(float *p, float *g, float *v, size_t n, float alpha, float one_minus,
+                   float eps, float neg_lr, float gscale, int zero_g, float *old_p,
+                   float *old_v);
+    int (*adam)(float *p, float *g, float *m, float *v, size_t n, float b1, float one_minus_b1,
+                float b2, float one_minus_b2, float neg_step, float bc2_sqrt, float eps,
+                float gscale, int zero_g, float *old_p, float *old_m, float *old_v);
     void (*scale)(float *x, size_t n, float c);
     /* t (cols x rows) = s (rows x cols) transposed */
     void (*transpose)(const float *s, size_t rows, size_t cols, float *t);

@@ -39,6 +39,7 @@ struct a2c_net {
     float *scratch, *scratch_vf; /* linear-kernel scratch per side, scratch_floats each */
     size_t scratch_floats;
     size_t cached;          /* batch of the last public forward, 0 if none */
+    int locked;             /* its trainer is collecting or updating */
     a2c__rng rng;           /* sampling stream */
     unsigned char *block;
     size_t block_bytes;
@@ -100,14 +101,98 @@ static void init_layer(a2c_net *net, const layer *l, int ortho, double gain, a2c
     }
 }
 
+/* Lays out the layers of a net made from `cfg` in the flat vector, filling
+ * the sizes and offsets of `net` (nothing is allocated). */
+static void plan(a2c_net *net, const a2c_config *cfg, size_t obs_dim, const a2c__dist *dist)
+{
+    int32_t pi_widths[A2C_MAX_LAYERS], vf_widths[A2C_MAX_LAYERS];
+    size_t n_pi, n_vf;
+    a2c_config_get_net_arch(cfg, pi_widths, &n_pi, vf_widths, &n_vf);
+    net->dist = *dist;
+    net->obs_dim = obs_dim;
+    net->activation = (int)a2c__cfg_int(cfg, A2C_PARAM_ACTIVATION_FN);
+    net->shared = (int)a2c__cfg_int(cfg, A2C_PARAM_SHARED_TRUNK);
+    net->n_pi = n_pi;
+    net->n_vf = net->shared ? 0 : n_vf;
+    /* Parameter order: actor trunk, critic trunk, action head, value head,
+     * then the distribution's own parameters. */
+    size_t n = 0, width = obs_dim, max_width = 1;
+    for (size_t l = 0; l < net->n_pi; l++) {
+        place(&net->pi[l], width, (size_t)pi_widths[l], &n);
+        width = (size_t)pi_widths[l];
+        max_width = width > max_width ? width : max_width;
+    }
+    const size_t pi_width = width;
+    width = obs_dim;
+    for (size_t l = 0; l < net->n_vf; l++) {
+        place(&net->vf[l], width, (size_t)vf_widths[l], &n);
+        width = (size_t)vf_widths[l];
+        max_width = width > max_width ? width : max_width;
+    }
+    const size_t vf_width = net->shared ? pi_width : width;
+    place(&net->head_pi, pi_width, dist->head_width, &n);
+    place(&net->head_vf, vf_width, 1, &n);
+    net->dist_params = n;
+    n += dist->n_params;
+    net->n_params = n;
+    net->max_width = max_width;
+    const layer *all[2 * A2C_MAX_LAYERS + 2];
+    size_t n_all = 0;
+    for (size_t l = 0; l < net->n_pi; l++) all[n_all++] = &net->pi[l];
+    for (size_t l = 0; l < net->n_vf; l++) all[n_all++] = &net->vf[l];
+    all[n_all++] = &net->head_pi;
+    all[n_all++] = &net->head_vf;
+    net->scratch_floats = 0;
+    for (size_t l = 0; l < n_all; l++) {
+        const size_t need = a2c__linear_scratch(all[l]->in, all[l]->out);
+        net->scratch_floats = need > net->scratch_floats ? need : net->scratch_floats;
+    }
+}
+
+size_t a2c__net_param_count_for(const a2c_config *cfg, size_t obs_dim, int action_kind,
+                                size_t action_dim)
+{
+    a2c__dist dist;
+    if (obs_dim < 1 || obs_dim > A2C_MAX_WIDTH ||
+        a2c__dist_init(&dist, action_kind, action_dim) != A2C_OK)
+        return 0;
+    a2c_net net;
+    memset(&net, 0, sizeof net);
+    plan(&net, cfg, obs_dim, &dist);
+    return net.n_params;
+}
+
+/* Rows of activations a net read from a checkpoint gets: the saved
+ * max_batch, but no more than keeps the workspace within twice the bytes
+ * of the parameters (at least one row), so that a file claiming a huge
+ * batch costs memory in proportion to its own size.  Acting runs any batch
+ * max_batch rows at a time, so this changes no result. */
+static size_t bounded_rows(a2c_net *net, size_t rows)
+{
+    /* each buffer is rounded up to whole cache lines, so measure the cost
+     * of many rows at once */
+    enum { PROBE_ROWS = 64 };
+    net->max_batch = 0;
+    const size_t none = lay_out(net, NULL);
+    net->max_batch = PROBE_ROWS;
+    const size_t probe = lay_out(net, NULL);
+    if (none == 0 || probe < none) return 1; /* overflow: creation will refuse it */
+    const size_t per_row = (probe - none + PROBE_ROWS - 1) / PROBE_ROWS;
+    const size_t budget = 2 * net->n_params * sizeof(float);
+    const size_t fit = per_row > 0 ? budget / per_row : rows;
+    return rows < fit ? rows : (fit > 0 ? fit : 1);
+}
+
 A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                                   size_t n_actions)
 {
     return a2c__net_create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, n_actions, 1, __func__);
 }
 
-a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
-                           int action_kind, size_t action_dim, int initialise, const char *fn)
+/* a2c__net_create, and with `bounded` the workspace of a net read from a
+ * checkpoint (bounded_rows). */
+static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, int action_kind,
+                         size_t action_dim, int initialise, int bounded, const char *fn)
 {
     if (!out) return a2c__fail(A2C_E_INVALID_ARG, fn, "out is NULL");
     *out = NULL;
@@ -128,9 +213,6 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                                          (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS), &max_batch))
         return a2c__fail(A2C_E_INVALID_ARG, fn, "n_steps x n_envs overflows");
 
-    int32_t pi_widths[A2C_MAX_LAYERS], vf_widths[A2C_MAX_LAYERS];
-    size_t n_pi, n_vf;
-    a2c_config_get_net_arch(cfg, pi_widths, &n_pi, vf_widths, &n_vf);
     const a2c_allocator *alloc = a2c__config_allocator(cfg);
     a2c_status rc = A2C_OK;
     double *scratch = NULL;
@@ -139,56 +221,19 @@ a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
     if (!net) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the net");
     net->alloc = *alloc;
     net->k = a2c__kernels_select();
+    plan(net, cfg, obs_dim, &dist);
+    net->max_batch = bounded ? bounded_rows(net, max_batch) : max_batch;
     if (a2c_config_clone(cfg, &net->cfg) != A2C_OK) {
         rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the net's configuration");
         goto fail;
     }
-    net->dist = dist;
-    net->obs_dim = obs_dim;
-    net->max_batch = max_batch;
-    net->activation = (int)a2c__cfg_int(cfg, A2C_PARAM_ACTIVATION_FN);
-    net->shared = (int)a2c__cfg_int(cfg, A2C_PARAM_SHARED_TRUNK);
-    net->n_pi = n_pi;
-    net->n_vf = net->shared ? 0 : n_vf;
-
-    /* Parameter order: actor trunk, critic trunk, action head, value head,
-     * then the distribution's own parameters. */
-    size_t n = 0, width = obs_dim, max_width = 1;
-    for (size_t l = 0; l < net->n_pi; l++) {
-        place(&net->pi[l], width, (size_t)pi_widths[l], &n);
-        width = (size_t)pi_widths[l];
-        max_width = width > max_width ? width : max_width;
-    }
-    const size_t pi_width = width;
-    width = obs_dim;
-    for (size_t l = 0; l < net->n_vf; l++) {
-        place(&net->vf[l], width, (size_t)vf_widths[l], &n);
-        width = (size_t)vf_widths[l];
-        max_width = width > max_width ? width : max_width;
-    }
-    const size_t vf_width = net->shared ? pi_width : width;
     const size_t head_width = dist.head_width;
-    place(&net->head_pi, pi_width, head_width, &n);
-    place(&net->head_vf, vf_width, 1, &n);
-    net->dist_params = n;
-    n += dist.n_params;
-    net->n_params = n;
-    net->max_width = max_width;
-    const layer *all[2 * A2C_MAX_LAYERS + 2];
-    size_t n_all = 0;
-    for (size_t l = 0; l < net->n_pi; l++) all[n_all++] = &net->pi[l];
-    for (size_t l = 0; l < net->n_vf; l++) all[n_all++] = &net->vf[l];
-    all[n_all++] = &net->head_pi;
-    all[n_all++] = &net->head_vf;
-    for (size_t l = 0; l < n_all; l++) {
-        const size_t need = a2c__linear_scratch(all[l]->in, all[l]->out);
-        net->scratch_floats = need > net->scratch_floats ? need : net->scratch_floats;
-    }
+    const size_t pi_width = net->head_pi.in, vf_width = net->head_vf.in;
 
     net->block_bytes = lay_out(net, NULL);
     if (net->block_bytes == 0) {
         rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the net's buffers overflow the address space "
-                                              "(max_batch %zu)", max_batch);
+                                              "(max_batch %zu)", net->max_batch);
         goto fail;
     }
     net->block = a2c__alloc(alloc, net->block_bytes);
@@ -240,6 +285,12 @@ fail:
     return rc;
 }
 
+a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                           int action_kind, size_t action_dim, int initialise, const char *fn)
+{
+    return create(out, cfg, obs_dim, action_kind, action_dim, initialise, 0, fn);
+}
+
 A2C_API void a2c_net_destroy(a2c_net *net)
 {
     if (!net) return;
@@ -272,8 +323,17 @@ const float *a2c__net_head(const a2c_net *net, size_t row)
     return net->head_pi.h + row * net->dist.head_width;
 }
 const float *a2c__net_dist_params(const a2c_net *net) { return net->params + net->dist_params; }
+const float *a2c__net_const_params(const a2c_net *net) { return net->params; }
 size_t a2c__net_cached(const a2c_net *net) { return net->cached; }
 void a2c__net_invalidate(a2c_net *net) { net->cached = 0; }
+void a2c__net_lock(a2c_net *net, int locked) { net->locked = locked; }
+
+a2c_status a2c__net_check_unlocked(const a2c_net *net, const char *fn)
+{
+    if (!net->locked) return A2C_OK;
+    return a2c__fail(A2C_E_STATE, fn, "the net's trainer is collecting or updating (called from "
+                                      "an environment callback during a2c_trainer_learn?)");
+}
 float *a2c__net_dhead(a2c_net *net) { return net->dhead; }
 float *a2c__net_dvalues(a2c_net *net) { return net->dvals; }
 float *a2c__net_dist_grads(a2c_net *net) { return net->grads + net->dist_params; }
@@ -309,7 +369,8 @@ A2C_API a2c_status a2c_net_get_params(const a2c_net *net, float *dst, size_t n)
 
 A2C_API a2c_status a2c_net_set_params(a2c_net *net, const float *src, size_t n)
 {
-    const a2c_status rc = check_vector(net, src, "src", n, __func__);
+    a2c_status rc = check_vector(net, src, "src", n, __func__);
+    if (rc == A2C_OK) rc = a2c__net_check_unlocked(net, __func__);
     if (rc != A2C_OK) return rc;
     if (!a2c__all_finite(src, n))
         return a2c__fail(A2C_E_NONFINITE, __func__, "src holds NaN or infinity");
@@ -403,6 +464,7 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
                                    float *values)
 {
     if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
     net->cached = 0;
     if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
     if (batch == 0 || batch > net->max_batch)
@@ -452,6 +514,7 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
                                int32_t *actions, float *log_probs, float *values)
 {
     if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
     if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
     if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
     if (batch == 0 || batch > SIZE_MAX / net->obs_dim)
@@ -554,6 +617,7 @@ A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlo
                                     const float *dvalues)
 {
     if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
     if (batch == 0) return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is 0");
     if (net->cached != batch)
         return a2c__fail(A2C_E_STATE, __func__,
@@ -589,8 +653,13 @@ a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, a2c_net **out)
     const uint32_t obs_dim = a2c__get_u32(r), action_dim = a2c__get_u32(r);
     const uint64_t n_params = a2c__get_u64(r);
     if (r->bad) return A2C_E_FORMAT;
+    /* Everything the file claims is checked against what the
+     * configuration implies and against the bytes present before anything
+     * is allocated: a short file claiming a big net costs nothing. */
+    const size_t implied = a2c__net_param_count_for(cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim);
+    if (implied == 0 || n_params != implied || n_params > r->left / 4) return A2C_E_FORMAT;
     a2c_status rc =
-        a2c__net_create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim, 0, "net section");
+        create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim, 0, 1, "net section");
     if (rc == A2C_E_INVALID_ARG) rc = A2C_E_FORMAT; /* sizes out of range */
     if (rc != A2C_OK) return rc;
     a2c_net *net = *out;

@@ -32,6 +32,10 @@ typedef struct a2c__net_layout {
  * Failures record a last-error message under the name `fn`. */
 a2c_status a2c__net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                            int action_kind, size_t action_dim, int initialise, const char *fn);
+/* The number of parameters a net made from `cfg` would have, computed
+ * without allocating; 0 if the sizes are out of range. */
+size_t a2c__net_param_count_for(const a2c_config *cfg, size_t obs_dim, int action_kind,
+                                size_t action_dim);
 
 void a2c__net_ranges(const a2c_net *net, a2c__net_layout *out);
 const a2c__dist *a2c__net_dist(const a2c_net *net);
@@ -58,12 +62,20 @@ void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch);
  * value of row `row`; rows are contiguous. */
 const float *a2c__net_head(const a2c_net *net, size_t row);
 const float *a2c__net_values(const a2c_net *net, size_t row);
+/* The flat parameter vector, read-only. */
+const float *a2c__net_const_params(const a2c_net *net);
 /* The distribution's parameters in the flat vector (n_params floats). */
 const float *a2c__net_dist_params(const a2c_net *net);
 /* Rows of the last public forward or act (0 if none, or if the
  * parameters changed since); a2c__net_invalidate forgets them. */
 size_t a2c__net_cached(const a2c_net *net);
 void a2c__net_invalidate(a2c_net *net);
+/* A trainer locks its net while it collects and updates (its cached rows
+ * are the rollout's); the public calls that would overwrite them or the
+ * parameters then fail with A2C_E_STATE.  a2c__net_check_unlocked records
+ * that message under `fn`. */
+void a2c__net_lock(a2c_net *net, int locked);
+a2c_status a2c__net_check_unlocked(const a2c_net *net, const char *fn);
 
 /* ---- acting ---- */
 

@@ -34,11 +34,43 @@ int cmd_eval(int argc, char **argv);
 void print_train_help(FILE *fp);
 void print_eval_help(FILE *fp);
 
+/* What an a2c train command line asks for (train.c). */
+typedef struct train_request {
+    int help; /* --help was given: nothing else is filled in */
+    const char *env_id, *save, *resume, *log_path; /* NULL if not given */
+    uint32_t eval_episodes;
+    int json;
+    uint64_t timesteps, seed;
+    uint32_t n_envs;
+    int threads;
+    a2c_config *cfg;             /* SB3's defaults, the preset, the flags, seed,
+                                  * n_envs and threads; the caller's */
+    struct flag_setting *given;  /* scratch of train_parse while it runs */
+} train_request;
+
+/* Reads a2c train's arguments (argv[2..]) and builds the run's
+ * configuration, checking every flag and value; it neither trains nor
+ * touches a file.  A failure exits through fail(). */
+void train_parse(int argc, char **argv, train_request *req);
+
+/* Frees what `req` holds; also right after fail() jumped out of
+ * train_parse (A2C_CLI_FUZZ below). */
+void train_request_free(train_request *req);
+
 /* ---- errors (common.c) ---- */
 
 /* Prints "a2c: " and the message as one line on stderr and exits with
  * status 2.  Nothing must have been printed on stdout before. */
 _Noreturn void fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+#ifdef A2C_CLI_FUZZ
+#include <setjmp.h>
+/* For fuzzing, where exit() would count as a crash: while cli_fail_jump
+ * is set, fail() writes its message to cli_fail_message and longjmps
+ * there instead of printing and exiting. */
+extern jmp_buf *cli_fail_jump;
+extern char cli_fail_message[512];
+#endif
 
 /* What the library says about its last failure on this thread, as
  * " (text)" to append to a message that already holds a2c_strerror(), or

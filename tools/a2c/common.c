@@ -1,6 +1,10 @@
 /* What every a2c command shares: the error contract (one "a2c: " line on
  * stderr, exit status 2, nothing on stdout), the argument reader, number
  * parsing, JSON output and the built-in environments. */
+/* stat, to tell a directory from a file before training rather than
+ * after (the library itself is plain C11). */
+#define _POSIX_C_SOURCE 200809L
+
 #include "cli.h"
 
 #include <errno.h>
@@ -10,12 +14,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/stat.h>
+#define HAVE_STAT 1
+#else
+#define HAVE_STAT 0
+#endif
+
 /* ---- errors ---- */
+
+#ifdef A2C_CLI_FUZZ
+jmp_buf *cli_fail_jump;
+char cli_fail_message[512];
+#endif
 
 _Noreturn void fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+#ifdef A2C_CLI_FUZZ
+    if (cli_fail_jump) {
+        vsnprintf(cli_fail_message, sizeof cli_fail_message, fmt, ap);
+        va_end(ap);
+        longjmp(*cli_fail_jump, 1);
+    }
+#endif
     fputs("a2c: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -43,8 +66,29 @@ const char *file_error(a2c_status rc, int saved_errno)
 void check_writable(const char *flag, const char *path)
 {
     char tmp[4096];
+    if (!*path) fail("%s needs a file name", flag);
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         fail("%s path too long", flag);
+#if HAVE_STAT
+    /* The library writes PATH.tmp and renames it over PATH, so the probe
+     * below succeeds for a directory and only the rename, after training,
+     * would fail. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        fail("%s '%s' is a directory, expected a file name", flag, path);
+    /* The directory it goes into, named in the message if it is missing
+     * (fopen's "No such file or directory" does not say which part). */
+    const char *slash = strrchr(path, '/');
+    if (slash) {
+        char dir[4096];
+        const int len = slash == path ? 1 : (int)(slash - path);
+        snprintf(dir, sizeof dir, "%.*s", len, path);
+        if (stat(dir, &st) != 0)
+            fail("cannot write '%s': directory '%s' %s", path, dir,
+                 errno == ENOENT ? "does not exist" : strerror(errno));
+        if (!S_ISDIR(st.st_mode)) fail("cannot write '%s': '%s' is not a directory", path, dir);
+    }
+#endif
     FILE *fp = fopen(tmp, "wb");
     if (!fp) fail("cannot write '%s': %s", path, strerror(errno));
     fclose(fp);

@@ -340,20 +340,26 @@ static int on_update(const a2c_train_stats *s, void *user)
     return 0;
 }
 
-/* ---- the command ---- */
+/* ---- the command line ---- */
 
-int cmd_train(int argc, char **argv)
+void train_request_free(train_request *req)
 {
-    const char *env_id = NULL, *save = NULL, *resume = NULL, *log_path = NULL;
-    uint32_t eval_episodes = 100;
-    int json = 0;
+    free(req->given);
+    req->given = NULL;
+    a2c_config_destroy(req->cfg);
+    req->cfg = NULL;
+}
+
+void train_parse(int argc, char **argv, train_request *req)
+{
+    *req = (train_request){.eval_episodes = 100};
     own_settings own;
     own_defaults(&own);
-    a2c_config *cfg;
-    if (a2c_config_create(&cfg, NULL) != A2C_OK) fail("out of memory");
+    if (a2c_config_create(&req->cfg, NULL) != A2C_OK) fail("out of memory");
     /* the setting flags in command-line order, applied after the preset
-     * (which is known only once --env has been read) */
-    flag_setting *given = malloc((size_t)argc * sizeof *given);
+     * (which is known only once --env has been read); held by the request
+     * so that a failure caught by a fuzz target can free it */
+    flag_setting *given = req->given = malloc((size_t)argc * sizeof *given);
     if (!given) fail("out of memory");
     size_t n_given = 0;
 
@@ -362,22 +368,20 @@ int cmd_train(int argc, char **argv)
     while (args_next(&args)) {
         if (args_is(&args, "--json")) {
             args_no_value(&args);
-            json = 1;
+            req->json = 1;
         } else if (args_is(&args, "--help")) {
             args_no_value(&args);
-            printf("usage: a2c train --env ID [options]\n\n");
-            print_train_help(stdout);
-            free(given);
-            a2c_config_destroy(cfg);
-            return 0;
-        } else if (args_is(&args, "--env")) env_id = args_value(&args);
-        else if (args_is(&args, "--save")) save = args_value(&args);
-        else if (args_is(&args, "--resume")) resume = args_value(&args);
-        else if (args_is(&args, "--log")) log_path = args_value(&args);
+            train_request_free(req);
+            req->help = 1;
+            return;
+        } else if (args_is(&args, "--env")) req->env_id = args_value(&args);
+        else if (args_is(&args, "--save")) req->save = args_value(&args);
+        else if (args_is(&args, "--resume")) req->resume = args_value(&args);
+        else if (args_is(&args, "--log")) req->log_path = args_value(&args);
         else if (args_is(&args, "--eval-episodes")) {
             const uint64_t n = parse_count(args.flag, args_value(&args));
             if (n > 1000000) fail("--eval-episodes is at most 1000000");
-            eval_episodes = (uint32_t)n;
+            req->eval_episodes = (uint32_t)n;
         } else {
             const char *name = setting_of_flag(args.flag);
             if (!name) args_unknown(&args);
@@ -388,23 +392,45 @@ int cmd_train(int argc, char **argv)
             given[n_given++] = (flag_setting){name, value, args.flag};
         }
     }
-    a2c_env *env = make_env(env_id, 1); /* checks the id before anything runs */
-    a2c_env_close(env);
+    a2c_env_close(make_env(req->env_id, 1)); /* checks the id before anything runs */
     own_defaults(&own);
-    const cli_preset *preset = cli_preset_for(env_id);
-    if (preset) apply_preset(&own, cfg, preset);
+    const cli_preset *preset = cli_preset_for(req->env_id);
+    if (preset) apply_preset(&own, req->cfg, preset);
     for (size_t k = 0; k < n_given; k++)
-        apply_setting(&own, cfg, given[k].name, given[k].value, given[k].flag);
-    free(given);
-    const uint64_t timesteps = own.timesteps, seed = own.seed;
-    const uint32_t n_envs = own.n_envs;
-    const int threads = own.threads;
-    if (a2c_config_set_int(cfg, A2C_PARAM_SEED, (int64_t)(seed & INT64_MAX)) != A2C_OK ||
-        a2c_config_set_int(cfg, A2C_PARAM_N_ENVS, n_envs) != A2C_OK ||
-        a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) != A2C_OK)
+        apply_setting(&own, req->cfg, given[k].name, given[k].value, given[k].flag);
+    free(req->given);
+    req->given = NULL;
+    req->timesteps = own.timesteps;
+    req->seed = own.seed;
+    req->n_envs = own.n_envs;
+    req->threads = own.threads;
+    if (a2c_config_set_int(req->cfg, A2C_PARAM_SEED, (int64_t)(own.seed & INT64_MAX)) != A2C_OK ||
+        a2c_config_set_int(req->cfg, A2C_PARAM_N_ENVS, own.n_envs) != A2C_OK ||
+        a2c_config_set_int(req->cfg, A2C_PARAM_N_THREADS, own.threads) != A2C_OK)
         fail("invalid seed, number of environments or threads%s", library_detail());
+}
 
-    env = make_env(env_id, n_envs);
+/* ---- the command ---- */
+
+int cmd_train(int argc, char **argv)
+{
+    train_request req;
+    train_parse(argc, argv, &req);
+    if (req.help) {
+        printf("usage: a2c train --env ID [options]\n\n");
+        print_train_help(stdout);
+        return 0;
+    }
+    const char *env_id = req.env_id, *save = req.save, *resume = req.resume;
+    const char *log_path = req.log_path;
+    const uint32_t eval_episodes = req.eval_episodes;
+    const int json = req.json;
+    a2c_config *cfg = req.cfg;
+    const uint64_t timesteps = req.timesteps, seed = req.seed;
+    const uint32_t n_envs = req.n_envs;
+    const int threads = req.threads;
+
+    a2c_env *env = make_env(env_id, n_envs);
     a2c_trainer *tr = NULL;
     a2c_status rc = a2c_trainer_create(&tr, cfg, env);
     if (rc != A2C_OK)
