@@ -27,6 +27,39 @@ static void die(const char *what)
     abort();
 }
 
+/* Parses one command line and checks what came out; in a function of its
+ * own so that nothing local lives across the setjmp. */
+static void parse(int argc, char **argv)
+{
+    jmp_buf back;
+    cli_fail_message[0] = '\0';
+    cli_fail_jump = &back;
+    if (setjmp(back) == 0) {
+        train_parse(argc, argv, &req);
+        cli_fail_jump = NULL;
+        if (!req.help) {
+            if (!req.cfg || !req.env_id) die("parsed without a config or an --env");
+            if (req.n_envs < 1 || req.threads < 1 || req.threads > 2)
+                die("parsed with n_envs or threads out of range");
+            for (size_t k = 0; a2c_param_name((a2c_param)(A2C_PARAM_LEARNING_RATE + k)); k++) {
+                const a2c_param param = (a2c_param)(A2C_PARAM_LEARNING_RATE + k);
+                double v, lo, hi;
+                if (a2c_config_get_double(req.cfg, param, &v) != A2C_OK ||
+                    a2c_param_bounds(param, &lo, &hi) != A2C_OK || !isfinite(v) || v < lo ||
+                    v > hi)
+                    die("a parameter out of its bounds after parsing");
+            }
+            a2c_env *env = NULL;
+            if (a2c_env_make(&env, req.env_id, 1, NULL) != A2C_OK)
+                die("parsed with an --env the library does not know");
+            a2c_env_close(env);
+        }
+    } else {
+        cli_fail_jump = NULL;
+        if (!cli_fail_message[0]) die("fail() without a message");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -53,34 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     argv[n] = NULL;
 
-    jmp_buf back;
-    cli_fail_jump = &back;
-    if (setjmp(back) == 0) {
-        train_parse(argc, argv, &req);
-        cli_fail_jump = NULL;
-        if (!req.help) {
-            a2c_param param;
-            if (!req.cfg || !req.env_id) die("parsed without a config or an --env");
-            if (req.n_envs < 1 || req.threads < 1 || req.threads > 2)
-                die("parsed with n_envs or threads out of range");
-            for (size_t k = 0; a2c_param_name((a2c_param)(A2C_PARAM_LEARNING_RATE + k)); k++) {
-                param = (a2c_param)(A2C_PARAM_LEARNING_RATE + k);
-                double v, lo, hi;
-                if (a2c_config_get_double(req.cfg, param, &v) != A2C_OK ||
-                    a2c_param_bounds(param, &lo, &hi) != A2C_OK || !isfinite(v) || v < lo ||
-                    v > hi)
-                    die("a parameter out of its bounds after parsing");
-            }
-            a2c_env *env = NULL;
-            if (a2c_env_make(&env, req.env_id, 1, NULL) != A2C_OK)
-                die("parsed with an --env the library does not know");
-            a2c_env_close(env);
-        }
-    } else {
-        cli_fail_jump = NULL;
-        if (!cli_fail_message[0]) die("fail() without a message");
-    }
-    cli_fail_message[0] = '\0';
+    parse(argc, argv);
     train_request_free(&req);
     free(argv);
     free(text);

@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double v, lo, hi;
         a2c_config_get_double(cfg, param, &v);
         a2c_param_bounds(param, &lo, &hi);
-        if (!isfinite(v) || v < lo || v > hi) die("set_string stored a bad value", name, value, rc);
+        if (!isfinite(v) || v < lo || v > hi)
+            die("set_string stored a value out of bounds", name, value, rc);
     }
     a2c_config_destroy(cfg);
     free(text);

@@ -3,13 +3,13 @@
  * Loads the input with a2c_net_load_from_buffer, then a copy of it with
  * the frame's body size and CRC set right (so that mutations reach the
  * sections).  A net that loads must act on a zero observation, save
- * again, and the saved bytes must load too (the round trip).  Every allocation goes through a counting
- * allocator: if the library ever holds more than FUZZ_BYTES_PER_INPUT_BYTE
- * times the input's size plus FUZZ_BYTES_SLACK, the target aborts, so
- * that a crafted checkpoint costing far more memory than its own size is
- * a crash libFuzzer reports.  Build with -DFUZZ_NO_MEMORY_BOUND to count
- * without the bound (to look for other bugs while a known bound violation
- * is open).
+ * again, and the saved bytes must load too (the round trip).  Every
+ * allocation goes through a counting allocator: if the library ever holds
+ * more than FUZZ_BYTES_PER_INPUT_BYTE times the input's size plus
+ * FUZZ_BYTES_SLACK, the target aborts, so that a crafted checkpoint
+ * costing far more memory than its own size is a crash libFuzzer
+ * reports.  Build with -DFUZZ_NO_MEMORY_BOUND to count without the bound
+ * (to look for other bugs while a known violation of it is open).
  *
  * Uses the public header only. */
 #include <a2c/a2c.h>

@@ -3,11 +3,12 @@
  * One small trainer is made on the first call (CartPole-v1, 2 envs,
  * net_arch "8", n_steps 2) and every input is loaded into it with
  * a2c_trainer_load_from_buffer, then a copy of it with the frame's body
- * size and CRC set right (so that mutations reach the sections).  A checkpoint that loads must then train
- * a few more steps (A2C_OK or a documented failure status, never a
- * crash), save, and load again.  The trainer is put back to its first
- * state after every input that changed it, so that each input runs
- * against the same trainer and a crash reproduces from its input alone.
+ * size and CRC set right (so that mutations reach the sections).  A
+ * checkpoint that loads must then train a few more steps (A2C_OK or a
+ * documented failure status, never a crash), save, and load again.  The
+ * trainer is put back to its first state after every input that changed
+ * it, so that each input runs against the same trainer and a crash
+ * reproduces from its input alone.
  *
  * Uses the public header only. */
 #include <a2c/a2c.h>

@@ -74,19 +74,30 @@ seed net_arch-dict 'net_arch=dict(pi=[64], vf=[32])'
 seed net_arch-empty 'net_arch=[]'
 seed nul-separator 'gamma\0000.98'
 
-# ---- a2c train command lines: argv[2..], one argument per NUL ----
+# ---- a2c train command lines: argv[2..], NUL between arguments ----
 
+# args NAME ARG...: writes the arguments to NAME, NUL-separated
 args() {
-    # shellcheck disable=SC2059
-    printf -- "$2" >"$cli/$1"
+    out=$cli/$1
+    shift
+    printf '%s' "$1" >"$out"
+    shift
+    for arg in "$@"; do printf '\0%s' "$arg"; done >>"$out"
 }
-args basic '--env\000CartPole-v1\000--seed\0003'
-args help '--help'
-args joined '--env=CartPole-v1\000--gamma=0.98\000--n-envs=4\000--threads=1'
-args sb3 '--env\000CartPole-v1\000--learning-rate\000lin_7e-4\000--net-arch\000dict(pi=[32],vf=[16,16])\000--activation\000relu\000--normalize-advantage\0001\000--use-rms-prop\0000'
-args files '--env\000CartPole-v1\000--timesteps\0005e5\000--save\000agent.a2c\000--resume\000half.a2c\000--log\000train.csv\000--eval-episodes\0000\000--json'
-args every-param '--env\000CartPole-v1\000--learning-rate\0001e-3\000--n-steps\0008\000--gamma\0000.98\000--gae-lambda\0000.9\000--ent-coef\0000.01\000--vf-coef\0000.4\000--max-grad-norm\0000.7\000--rms-prop-eps\0001e-4\000--use-rms-prop\000True\000--normalize-advantage\000False\000--activation-fn\000nn.Tanh\000--ortho-init\0000\000--seed\00018446744073709551615\000--n-envs\0002\000--lr-schedule\000linear\000--rms-prop-alpha\0000.9\000--adam-beta1\0000.8\000--adam-beta2\0000.99\000--adam-eps\0001e-7\000--value-loss\000huber\000--huber-delta\0002\000--shared-trunk\000True\000--max-batch\00064\000--n-threads\0001\000--n-timesteps\0001000'
-args bad-value '--env\000CartPole-v1\000--gamma\0002'
-args unknown '--env\000CartPole-v1\000--bogus\0001'
+args basic --env CartPole-v1 --seed 3
+args help --help
+args joined --env=CartPole-v1 --gamma=0.98 --n-envs=4 --threads=1
+args sb3 --env CartPole-v1 --learning-rate lin_7e-4 --net-arch 'dict(pi=[32],vf=[16,16])' \
+    --activation relu --normalize-advantage 1 --use-rms-prop 0
+args files --env CartPole-v1 --timesteps 5e5 --save agent.a2c --resume half.a2c \
+    --log train.csv --eval-episodes 0 --json
+args every-param --env CartPole-v1 --learning-rate 1e-3 --n-steps 8 --gamma 0.98 \
+    --gae-lambda 0.9 --ent-coef 0.01 --vf-coef 0.4 --max-grad-norm 0.7 --rms-prop-eps 1e-4 \
+    --use-rms-prop True --normalize-advantage False --activation-fn nn.Tanh --ortho-init 0 \
+    --seed 18446744073709551615 --n-envs 2 --lr-schedule linear --rms-prop-alpha 0.9 \
+    --adam-beta1 0.8 --adam-beta2 0.99 --adam-eps 1e-7 --value-loss huber --huber-delta 2 \
+    --shared-trunk True --max-batch 64 --n-threads 1 --n-timesteps 1000
+args bad-value --env CartPole-v1 --gamma 2
+args unknown --env CartPole-v1 --bogus 1
 
 echo "fuzz corpora: $(find fuzz/corpus -type f | wc -l) files, $(du -sk fuzz/corpus | cut -f1) KiB"

@@ -36,13 +36,17 @@ src/algo/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@m
 src/io/checkpoint.c@if (a2c__get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES))@if (a2c__get_u32(&t) != a2c__get_u32(&t))@checkpoint: checksum ignored
 src/common/codec.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked
 src/algo/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
-src/kernels/kernels.c@p[k] += neg_lr * (gk / (sqrtf(v[k]) + eps));@p[k] += neg_lr * (gk / sqrtf(v[k] + eps));@RMSprop: eps inside the root
+src/kernels/kernels.c@p[k] + neg_lr * (gk / (sqrtf(vk) + eps));@p[k] + neg_lr * (gk / sqrtf(vk + eps));@RMSprop: eps inside the root
 src/algo/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
 src/algo/trainer.c@    if (r.end > r.begin) s->ranges[s->n++] = r;@    if (r.end > r.begin && s->n < 1) s->ranges[s->n++] = r;@optimizer and norm: the heads skipped
 src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied
-src/envs/vecenv.c@ve->truncated[i] != 0 || (limit && ve->ep_length[i] >= limit);@ve->truncated[i] != 0;@vec-env: TimeLimit ignored
+src/envs/vecenv.c@(limit && ve->ep_length[i] >= limit) ||@(0 && ve->ep_length[i] >= limit) ||@vec-env: TimeLimit ignored
 src/envs/vecenv.c@if (env->action_high && a > env->action_high[k]) a = env->action_high[k];@if (env->action_high && a < env->action_high[k]) a = env->action_high[k];@vec-env: BOX upper bound
-src/io/checkpoint.c@memcpy(s->progress + head, progress_tail, tail);@memcpy(s->progress + head, progress_head, tail);@version 1: progress parts joined wrong'
+src/io/checkpoint.c@memcpy(s->progress + head, progress_tail, tail);@memcpy(s->progress + head, progress_head, tail);@version 1: progress parts joined wrong
+src/nn/net.c@if (implied == 0 || n_params != implied || n_params > r->left / 4) return A2C_E_FORMAT;@if (implied == 0) return A2C_E_FORMAT;@loading: claimed sizes not checked before allocating
+src/algo/optimizer.c@if (out->steps > MAX_STEPS) r->bad = 1;@(void)0;@loading: optimizer step count unchecked
+src/kernels/kernels.c@bad |= !(pk - pk == 0.0f) | !(vk - vk == 0.0f);@(void)pk;@RMSprop: divergence not noticed
+src/algo/trainer.c@if (tr->learning)@if (0 && tr->learning)@trainer: re-entry not refused'
 
 echo "$mutations" | while IFS='@' read -r file from to what; do
     total=$((total + 1))

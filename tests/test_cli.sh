@@ -102,17 +102,6 @@ expect_error() {
     fi
 }
 
-# A failure found only after training (so progress lines come first): a
-# failure (as run_failing) with stderr ending in its only "a2c: " line.
-expect_late_error() {
-    run_failing "$@"
-    if ! tail -n 1 "$tmp/err" | grep -q "^a2c: ." ||
-        [ "$(grep -c "^a2c: " "$tmp/err")" -ne 1 ]; then
-        show
-        fail "stderr does not end with its only line starting with 'a2c: '"
-    fi
-}
-
 # The last line of stdout, which --json makes a JSON object.
 json_line() {
     tail -n 1 "$tmp/out"
@@ -211,8 +200,19 @@ expect_error "eval: garbage model file" eval --model "$tmp/garbage.a2c" --env "$
 expect_error "eval: empty model file" eval --model "$tmp/empty.a2c" --env "$ENV"
 expect_error "eval: missing --model" eval --env "$ENV"
 expect_error "unwritable --log" train --env "$ENV" --timesteps 400 --log "$tmp/no/such/dir/log.csv"
-expect_late_error "unwritable --save (after training)" train --env "$ENV" --timesteps 400 \
+# --save is checked before training: one line on stderr, no progress lines
+expect_error "--save in a missing directory" train --env "$ENV" --timesteps 400 \
     --eval-episodes 0 --save "$tmp/no/such/dir/model.a2c"
+grep -qF "directory '$tmp/no/such/dir' does not exist" "$tmp/err" ||
+    { show; fail "the message does not name the missing directory"; }
+mkdir "$tmp/a-dir"
+expect_error "--save to an existing directory" train --env "$ENV" --timesteps 400 \
+    --eval-episodes 0 --save "$tmp/a-dir"
+grep -qF "'$tmp/a-dir' is a directory" "$tmp/err" ||
+    { show; fail "the message does not say that '$tmp/a-dir' is a directory"; }
+[ ! -e "$tmp/a-dir.tmp" ] || fail "$tmp/a-dir.tmp was left behind"
+expect_error "--save with an empty name" train --env "$ENV" --timesteps 400 --eval-episodes 0 \
+    --save ""
 expect_error "--resume from a missing file" train --env "$ENV" --timesteps 400 \
     --resume "$tmp/no-such-checkpoint.a2c"
 

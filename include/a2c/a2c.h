@@ -697,11 +697,19 @@ A2C_API a2c_status a2c_net_save_size(const a2c_net *net, size_t *size);
  * Since 0.1. */
 A2C_API a2c_status a2c_net_save_to_buffer(const a2c_net *net, void *buf, size_t cap,
                                           size_t *written);
-/* Writes a net checkpoint to the file `path`, through `path`.tmp renamed
- * into place.  Returns A2C_OK, A2C_E_INVALID_ARG (NULL or empty path),
- * A2C_E_IO (cannot write; errno tells why) or A2C_E_NOMEM.  Allocates a
- * buffer of the checkpoint's size through the net's allocator and frees it.
- * Since 0.1. */
+/* Writes a net checkpoint to the file `path`, through a new temporary file
+ * ".NAME.tmp-*" in the same directory that is renamed over `path`, so
+ * `path` holds the old checkpoint or the new one, never part of one.  On
+ * POSIX systems the file is flushed to disk before A2C_OK, and a `path`
+ * that exists but is not a regular file (a symbolic link, a directory, a
+ * device, a FIFO) is refused with A2C_E_IO and left alone.  The temporary
+ * is removed on failure; a process killed mid-save may leave it behind.
+ * Returns A2C_OK, A2C_E_INVALID_ARG (NULL or empty path), A2C_E_IO (cannot
+ * write; the last-error message names the path and the reason, errno is
+ * left as the failing call set it) or A2C_E_NOMEM.  Allocates a buffer of
+ * the checkpoint's size through the net's allocator and frees it.  See
+ * docs/checkpoint-format.md, "Writing", for what each platform
+ * guarantees.  Since 0.1. */
 A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path);
 /* Creates a net (*out, owned by the caller: a2c_net_destroy) from a net or
  * trainer checkpoint in `buf` (`size` bytes, only read), allocating through
@@ -710,14 +718,19 @@ A2C_API a2c_status a2c_net_save(const a2c_net *net, const char *path);
  * A2C_E_NOMEM; *out is NULL on failure.  Allocates.  Since 0.1. */
 A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size_t size,
                                             const a2c_allocator *alloc);
-/* The same from the file `path`; also A2C_E_IO if it cannot be read (errno
- * tells why).  Reads the file into a temporary buffer through `alloc`.
- * Since 0.1. */
+/* The same from the file `path`; also A2C_E_IO if it cannot be read, or
+ * is not a regular file (a directory, a device, a FIFO).  Its 24-byte
+ * header is checked before the rest is read, so a file that is not a
+ * checkpoint, or is larger than any (2 GiB), is refused with A2C_E_FORMAT
+ * without reading it whole.  Reads the file into a temporary buffer
+ * through `alloc`.  Since 0.1. */
 A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_allocator *alloc);
 
 /* Trainer checkpoints: the net checkpoint plus optimizer state, generator
  * states and progress.  Size query, buffer and file writers as for nets
- * (same statuses, same allocation).  Since 0.1. */
+ * (same statuses, same allocation); a2c_trainer_save writes through a
+ * temporary file and refuses the same targets as a2c_net_save.
+ * Since 0.1. */
 A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size);
 A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, size_t cap,
                                               size_t *written);
@@ -727,10 +740,11 @@ A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path);
  * progress.  Hyperparameters stay those the trainer was created with, and
  * environments start new episodes at the next learn.  Returns A2C_OK,
  * A2C_E_INVALID_ARG (NULL, or another architecture or optimizer),
- * A2C_E_FORMAT (truncated, corrupt, a net-only checkpoint) or A2C_E_NOMEM
- * (from the file variant also A2C_E_IO).  The trainer is unchanged on
- * failure.  Allocates temporary memory through the trainer's allocator and
- * frees it.  Since 0.1. */
+ * A2C_E_FORMAT (truncated, corrupt, a net-only checkpoint) or A2C_E_NOMEM;
+ * the file variant also A2C_E_IO (unreadable, or not a regular file) and,
+ * as a2c_net_load, checks the header before reading the rest.  The trainer
+ * is unchanged on failure.  Allocates temporary memory through the
+ * trainer's allocator and frees it.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size);
 A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path);
 

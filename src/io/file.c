@@ -15,6 +15,9 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, O_NOFOLLOW, O_DIRECTORY, lstat, strerror_r */
 #endif
+#if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
+#define _DARWIN_C_SOURCE /* Apple's headers hide O_NOFOLLOW under a bare _POSIX_C_SOURCE */
+#endif
 
 #include "io/file.h"
 #include "common/rng.h"
@@ -30,6 +33,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+/* Both are extra care only: O_EXCL already refuses a symbolic link at the
+ * temporary's name, and a directory opens without O_DIRECTORY. */
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 0
+#endif
 #endif
 
 /* At most this many bytes per read() or write(): macOS refuses a count
