@@ -289,24 +289,31 @@ $(FUZZ_BUILD)/bin/%: fuzz/%.c $(FUZZ_OBJ) $(FUZZ_BUILD)/defs
 	@mkdir -p $(dir $@)
 	$(ECHO) "  LD      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) $(FUZZ_DEFS) $(DEPFLAGS) \
-	    -o $@ $< $(FUZZ_TARGET_FLAGS) $(FUZZ_OBJ) -lm
+	    -o $@ $< $(FUZZ_TARGET_FLAGS) $(FUZZ_OBJ) -lm -pthread
 
 fuzz-build: $(FUZZ_BINS)
 
-# Each target on a fresh working corpus; prints libFuzzer's last status
-# line (#runs, cov, ft, corp, exec/s) and fails if any target crashed.
+# Each target replays its regression inputs, tests/fixtures/fuzz/<target>-*,
+# then runs on a fresh working corpus; prints libFuzzer's last status line
+# (#runs, cov, ft, corp, exec/s) and fails if any target crashed.
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/artifacts $(FUZZ_BUILD)/logs; status=0; \
 	for t in $(FUZZ_TARGETS); do \
 	    work=$(FUZZ_BUILD)/corpus/$$t; log=$(FUZZ_BUILD)/logs/$$t.log; \
 	    rm -rf $$work; mkdir -p $$work; cp fuzz/corpus/$$t/* $$work/; \
 	    echo "== $$t: $(FUZZ_SECONDS) s, $$(ls $$work | wc -l) seeds"; \
+	    for input in tests/fixtures/fuzz/$$t-*; do \
+	        [ -f "$$input" ] || continue; \
+	        ./$(FUZZ_BUILD)/bin/$$t $$input >$$log.regression 2>&1 && continue; \
+	        status=1; tail -n 30 $$log.regression; \
+	        echo "$$t: the regression input $$input still crashes"; \
+	    done; \
 	    if ./$(FUZZ_BUILD)/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=60 \
 	        -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t- \
 	        $(FUZZ_ARGS) $$work >$$log 2>&1; then \
 	        grep '^#[0-9]*[[:space:]]*DONE' $$log | tail -n 1; \
 	    else \
-	        status=1; tail -n 30 $$log; \
+	        status=1; grep -v '^stat::' $$log | tail -n 30; \
 	        echo "$$t: CRASHED, see $$log and $(FUZZ_BUILD)/artifacts/"; \
 	    fi; \
 	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $$log; \

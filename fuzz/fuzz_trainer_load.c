@@ -10,6 +10,12 @@
  * it, so that each input runs against the same trainer and a crash
  * reproduces from its input alone.
  *
+ * Build with -DFUZZ_SKIP_TIMESTEP_LIMIT to skip the reload when training
+ * took the trainer past 2^53 timesteps, the most a checkpoint may hold:
+ * learn does not stop there, so such a trainer saves what its loader
+ * refuses (tests/fixtures/fuzz/fuzz_trainer_load-timesteps-2p53).  For
+ * looking for other bugs until that is fixed.
+ *
  * Uses the public header only. */
 #include <a2c/a2c.h>
 
@@ -118,8 +124,10 @@ static void one_input(const uint8_t *data, size_t size)
     const uint64_t target = done <= UINT64_MAX - MORE_STEPS ? done + MORE_STEPS : UINT64_MAX;
     rc = a2c_trainer_learn(trainer, target, NULL, NULL);
     /* Parameters and optimizer state may hold any finite values, so the
-     * loss may diverge: NONFINITE is a clean answer. */
-    if (rc != A2C_OK && rc != A2C_E_NONFINITE) die("learn after a load", rc);
+     * loss may diverge (NONFINITE), and the optimizer's step count may be
+     * at its limit (STATE): clean answers both. */
+    if (rc != A2C_OK && rc != A2C_E_NONFINITE && rc != A2C_E_STATE)
+        die("learn after a load", rc);
 
     /* What it saves now must load back. */
     size_t need = 0, written = 0;
@@ -129,7 +137,11 @@ static void one_input(const uint8_t *data, size_t size)
     if ((rc = a2c_trainer_save_to_buffer(trainer, buf, need, &written)) != A2C_OK)
         die("save", rc);
     if (written != need) die("save wrote another size than save_size said", rc);
-    if ((rc = a2c_trainer_load_from_buffer(trainer, buf, written)) != A2C_OK)
+    int reload = 1;
+#ifdef FUZZ_SKIP_TIMESTEP_LIMIT
+    reload = a2c_trainer_timesteps(trainer) <= (UINT64_C(1) << 53);
+#endif
+    if (reload && (rc = a2c_trainer_load_from_buffer(trainer, buf, written)) != A2C_OK)
         die("reloading a saved trainer", rc);
     free(buf);
 

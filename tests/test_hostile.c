@@ -336,6 +336,37 @@ static void test_text_numbers(void)
     a2c_config_destroy(cfg);
 }
 
+/* Found by fuzz_trainer_load: a checkpoint at 2^53 steps (the loader's
+ * limit) loaded, learn went past it, and the trainer saved a file it then
+ * refused.  Now learn stops at the limit and every save loads again. */
+static void test_step_limit_round_trip(void)
+{
+    FILE *fp = fopen(A2C_SOURCE_DIR "/tests/fixtures/fuzz/fuzz_trainer_load-timesteps-2p53", "rb");
+    if (!CHECK(fp != NULL)) return;
+    unsigned char ckpt[4096];
+    const size_t size = fread(ckpt, 1, sizeof ckpt, fp);
+    fclose(fp);
+    a2c_env *env;
+    CHECK(a2c_env_make(&env, "CartPole-v1", 2, NULL) == A2C_OK);
+    a2c_config *cfg = small_config("8", 1);
+    CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_STEPS, 2) == A2C_OK);
+    a2c_trainer *tr = NULL, *again = NULL;
+    CHECK(a2c_trainer_create(&tr, cfg, env) == A2C_OK);
+    CHECK(a2c_trainer_create(&again, cfg, env) == A2C_OK);
+    CHECK(a2c_trainer_load_from_buffer(tr, ckpt, size) == A2C_OK);
+    const uint64_t at = a2c_trainer_timesteps(tr);
+    CHECK(at == (uint64_t)1 << 53);
+    CHECK(a2c_trainer_learn(tr, at + 8, NULL, NULL) == A2C_E_STATE);
+    CHECK(a2c_trainer_timesteps(tr) == at);
+    size_t saved_size;
+    unsigned char *saved = save_trainer(tr, &saved_size);
+    CHECK(a2c_trainer_load_from_buffer(again, saved, saved_size) == A2C_OK);
+    free(saved);
+    a2c_trainer_destroy(tr), a2c_trainer_destroy(again);
+    a2c_config_destroy(cfg);
+    a2c_env_close(env);
+}
+
 #ifdef A2C_EVAL_STEP_CAP
 /* Defect 7: evaluation of an environment that never ends and sets no
  * limit still returns. */
@@ -391,6 +422,7 @@ int main(void)
     test_save_refuses_nonfinite();
     test_reentry();
     test_text_numbers();
+    test_step_limit_round_trip();
 #ifdef A2C_EVAL_STEP_CAP
     test_endless_evaluation();
 #endif

@@ -642,8 +642,9 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * NaN/inf, or the loss diverged: an update that would make a parameter or
  * the optimizer state non-finite is undone, so the net keeps the last good
  * parameters), A2C_E_STATE (called from inside this trainer's own
- * callbacks); after an error the envs are reset at the next call.  Never
- * allocates.
+ * callbacks, or another rollout would take the trainer past 2^53 env
+ * steps, its limit); after an error the envs are reset at the next call.
+ * Never allocates.
  *
  * Re-entrancy: while learn runs, the environment callbacks may not call
  * a2c_trainer_learn or a2c_trainer_load* on this trainer, nor act,

@@ -570,6 +570,12 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
     const double start = now_seconds();
     const uint64_t start_steps = tr->timesteps;
     while (tr->timesteps < total_timesteps) {
+        if (tr->timesteps > A2C__MAX_TIMESTEPS - tr->batch) {
+            rc = a2c__fail(A2C_E_STATE, fn, "the trainer has taken %llu steps; another rollout "
+                                            "would pass its limit of 2^53",
+                           (unsigned long long)tr->timesteps);
+            goto fail;
+        }
         if (have_helper && tr->pin_mode < 0) choose_mode(tr);
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
         /* bootstrap from V(last observations), in the spare rows */
@@ -652,8 +658,8 @@ void a2c__progress_read(a2c__reader *r, a2c__progress *p)
     /* Counters a trainer could have reached: no wrap-around ahead (2^53
      * steps), no more episodes or updates than steps, and the window as
      * the episode count leaves it. */
-    const uint64_t limit = UINT64_C(1) << 53;
-    if (p->timesteps > limit || p->episodes > p->timesteps || p->updates > p->timesteps)
+    if (p->timesteps > A2C__MAX_TIMESTEPS || p->episodes > p->timesteps ||
+        p->updates > p->timesteps)
         r->bad = 1;
     if (p->win_count != (p->episodes < A2C__WINDOW ? p->episodes : A2C__WINDOW) ||
         p->win_next != p->episodes % A2C__WINDOW)

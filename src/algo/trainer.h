@@ -10,6 +10,10 @@
 
 /* Episodes in the running statistics: SB3's stats_window_size. */
 #define A2C__WINDOW 100
+/* The most env steps a trainer takes (exact in a double, far from
+ * wrapping): learn stops with A2C_E_STATE before passing it, and loading
+ * refuses a checkpoint beyond it, so whatever a trainer saves it can load. */
+#define A2C__MAX_TIMESTEPS (UINT64_C(1) << 53)
 
 /* The parts a trainer checkpoint adds to a net checkpoint. */
 a2c_optimizer *a2c__trainer_optimizer(const a2c_trainer *tr);

@@ -1,7 +1,7 @@
 /* What every a2c command shares: the error contract (one "a2c: " line on
  * stderr, exit status 2, nothing on stdout), the argument reader, number
  * parsing, JSON output and the built-in environments. */
-/* stat, to tell a directory from a file before training rather than
+/* stat and access, to check a --save path before training rather than
  * after (the library itself is plain C11). */
 #define _POSIX_C_SOURCE 200809L
 
@@ -16,6 +16,7 @@
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/stat.h>
+#include <unistd.h>
 #define HAVE_STAT 1
 #else
 #define HAVE_STAT 0
@@ -65,34 +66,41 @@ const char *file_error(a2c_status rc, int saved_errno)
 
 void check_writable(const char *flag, const char *path)
 {
-    char tmp[4096];
     if (!*path) fail("%s needs a file name", flag);
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        fail("%s path too long", flag);
 #if HAVE_STAT
-    /* The library writes PATH.tmp and renames it over PATH, so the probe
-     * below succeeds for a directory and only the rename, after training,
-     * would fail. */
+    /* The library writes a temporary file beside PATH and renames it over
+     * PATH, so what matters is that PATH is not a directory (or another
+     * non-file) and that its directory exists and may be written. */
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         fail("%s '%s' is a directory, expected a file name", flag, path);
-    /* The directory it goes into, named in the message if it is missing
-     * (fopen's "No such file or directory" does not say which part). */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        fail("%s '%s' is not a regular file", flag, path);
+    char dir[4096] = ".";
     const char *slash = strrchr(path, '/');
     if (slash) {
-        char dir[4096];
-        const int len = slash == path ? 1 : (int)(slash - path);
-        snprintf(dir, sizeof dir, "%.*s", len, path);
-        if (stat(dir, &st) != 0)
-            fail("cannot write '%s': directory '%s' %s", path, dir,
-                 errno == ENOENT ? "does not exist" : strerror(errno));
-        if (!S_ISDIR(st.st_mode)) fail("cannot write '%s': '%s' is not a directory", path, dir);
+        const int len = slash == path ? 1 : (int)(slash - path); /* "/x": "/" */
+        if (snprintf(dir, sizeof dir, "%.*s", len, path) >= (int)sizeof dir)
+            fail("%s path too long", flag);
     }
-#endif
+    /* named in the message: fopen's "No such file or directory" does not
+     * say which part is missing */
+    if (stat(dir, &st) != 0)
+        fail("cannot write '%s': directory '%s' %s", path, dir,
+             errno == ENOENT ? "does not exist" : strerror(errno));
+    if (!S_ISDIR(st.st_mode)) fail("cannot write '%s': '%s' is not a directory", path, dir);
+    /* asked rather than tried: creating a file of a fixed name to find
+     * out would follow a symbolic link planted under that name */
+    if (access(dir, W_OK | X_OK) != 0) fail("cannot write '%s': %s", path, strerror(errno));
+#else
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        fail("%s path too long", flag);
     FILE *fp = fopen(tmp, "wb");
     if (!fp) fail("cannot write '%s': %s", path, strerror(errno));
     fclose(fp);
     remove(tmp);
+#endif
 }
 
 /* ---- reading the command line ---- */
