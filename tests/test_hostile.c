@@ -243,6 +243,11 @@ static void test_update_overflow(void)
     uint64_t steps = 99;
     CHECK(a2c_optimizer_get_state(opt, state, 4, &steps) == A2C_OK);
     CHECK(steps == 0 && state[0] == 0.0f); /* the step was undone */
+#ifdef A2C_EVAL_STEP_CAP
+    /* the update kernels take each array as their own: overlap is refused */
+    CHECK(a2c_optimizer_step(opt, params, params, 4, 1.0) == A2C_E_INVALID_ARG);
+    CHECK(a2c_optimizer_step(opt, params + 1, params, 4, 1.0) == A2C_E_INVALID_ARG);
+#endif
     /* a sane step still works afterwards */
     const float small[4] = {1e-3f, 1e-3f, 1e-3f, 1e-3f};
     CHECK(a2c_optimizer_set_state(opt, small, 4, 0) == A2C_OK);

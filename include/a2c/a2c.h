@@ -16,8 +16,9 @@
  *   whether it allocates.
  *
  * Threads
- *   liba2c has no global mutable state.  Different handles may be used from
- *   different threads at once; one handle never from two at once.
+ *   liba2c has no global mutable state (the a2c_last_error message is kept
+ *   per thread).  Different handles may be used from different threads at
+ *   once; one handle never from two at once.
  *   a2c_strerror, a2c_version_* and a2c_param_* are safe anywhere.
  *   Callbacks run synchronously on the calling thread; an allocator shared
  *   across threads must be thread-safe.
@@ -406,9 +407,12 @@ A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *c
 A2C_API void a2c_optimizer_destroy(a2c_optimizer *opt);
 
 /* Applies one update to `params` from `grads` (both `n` floats, n equal to
- * the optimizer's size).  Returns A2C_OK, A2C_E_INVALID_ARG (NULL, wrong n,
- * progress_remaining outside [0, 1]) or A2C_E_NONFINITE (a gradient is
- * NaN/inf; nothing is changed).  Never allocates.  Since 0.1. */
+ * the optimizer's size, not overlapping).  Returns A2C_OK,
+ * A2C_E_INVALID_ARG (NULL, wrong n, overlapping arrays, progress_remaining
+ * outside [0, 1]), A2C_E_NONFINITE (a gradient is NaN/inf, or, since 0.2,
+ * the update would make a parameter or the optimizer state non-finite; in
+ * both cases parameters, state and step count are left as they were) or
+ * A2C_E_STATE (2^53 steps taken).  Never allocates.  Since 0.1. */
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,
                                       size_t n, double progress_remaining);
 

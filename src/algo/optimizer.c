@@ -157,6 +157,10 @@ A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const f
     if (n != opt->n)
         return a2c__fail(A2C_E_INVALID_ARG, __func__, "n is %zu, expected %zu (n_params)", n,
                          opt->n);
+    /* the update kernels take each array as their own (restrict) */
+    const uintptr_t pa = (uintptr_t)params, ga = (uintptr_t)grads, bytes = n * sizeof(float);
+    if (pa < ga + bytes && ga < pa + bytes)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "params and grads overlap");
     if (!progress_ok(progress_remaining))
         return a2c__fail(A2C_E_INVALID_ARG, __func__, "progress_remaining is %g, expected 0..1",
                          progress_remaining);

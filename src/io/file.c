@@ -94,23 +94,6 @@ static a2c_status io_fail(const char *fn, int err, const char *fmt, ...)
 
 /* ---- temporary names ---- */
 
-#if !defined(__STDC_NO_ATOMICS__)
-#include <stdatomic.h>
-static atomic_ulong tmp_counter;
-static unsigned long next_count(void)
-{
-    return atomic_fetch_add(&tmp_counter, 1ul);
-}
-#else
-/* Without atomics two threads may draw the same number; the random
- * suffix and exclusive creation still keep their temporaries apart. */
-static unsigned long tmp_counter;
-static unsigned long next_count(void)
-{
-    return tmp_counter++;
-}
-#endif
-
 /* Bits that differ between processes, threads and calls: not secret (the
  * exclusive create is what keeps a temporary ours), only unlikely to clash
  * with another saver's choice. */
@@ -140,13 +123,17 @@ static size_t base_offset(const char *path)
 
 /* Writes "DIR/.NAME.tmp-PID-COUNT-XXXXXX" for the target `path` into
  * `out` (room for strlen(path) + TMP_SUFFIX_MAX + 2 bytes). */
-static void temp_name(char *out, size_t cap, const char *path, unsigned long pid)
+/* The library keeps no global state, so no counter: the attempt number,
+ * the clock and a stack address tell calls apart, and exclusive creation
+ * retries on the rare clash. */
+static void temp_name(char *out, size_t cap, const char *path, unsigned long pid,
+                      unsigned long attempt)
 {
     static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     const size_t base = base_offset(path);
     size_t base_len = strlen(path + base);
     if (base_len > TMP_BASE_MAX) base_len = TMP_BASE_MAX;
-    const unsigned long count = next_count();
+    const unsigned long count = attempt;
     uint64_t bits = name_entropy(pid, count);
     char random[TMP_RANDOM_CHARS + 1];
     for (int k = 0; k < TMP_RANDOM_CHARS; k++) {
@@ -354,7 +341,7 @@ a2c_status a2c__file_write_atomic(const char *path, const void *data, size_t siz
     const unsigned long pid = (unsigned long)getpid();
     int fd = -1;
     for (int attempt = 0; attempt < TMP_ATTEMPTS && fd < 0; attempt++) {
-        temp_name(tmp, cap, path, pid);
+        temp_name(tmp, cap, path, pid, (unsigned long)attempt);
         /* O_EXCL: a name that exists already, a planted symbolic link
          * included, is never opened; 0666 is narrowed by the umask. */
         do fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -439,7 +426,7 @@ a2c_status a2c__file_write_atomic(const char *path, const void *data, size_t siz
         (unsigned long)(name_entropy((unsigned long)(uintptr_t)&local, 0) & 0xffffffffu);
     FILE *fp = NULL;
     for (int attempt = 0; attempt < TMP_ATTEMPTS && !fp; attempt++) {
-        temp_name(tmp, cap, path, id);
+        temp_name(tmp, cap, path, id, (unsigned long)attempt);
         errno = 0;
         fp = fopen(tmp, "wbx"); /* C11's exclusive create */
 #if defined(EEXIST)
