@@ -41,6 +41,28 @@ static void put32(unsigned char *p, uint32_t v)
     for (int k = 0; k < 4; k++) p[k] = (unsigned char)(v >> (8 * k));
 }
 
+/* Bodies of a trainer checkpoint cut short every `stride` bytes but framed
+ * as whole files (size and CRC fixed up): only the parser's length checks
+ * stand between it and the end of the buffer, which is exactly as long as
+ * the frame says.  1 if the net and trainer loaders refuse every one. */
+static int reframed_bodies_refused(const unsigned char *buf, size_t size, size_t stride,
+                                   a2c_trainer *into)
+{
+    int ok = 1;
+    for (size_t body = 0; body + HEADER + 4 < size; body += stride) {
+        unsigned char *cut = malloc(HEADER + body + 4);
+        memcpy(cut, buf, HEADER + body);
+        for (int k = 0; k < 8; k++) cut[16 + k] = (unsigned char)((uint64_t)body >> (8 * k));
+        reseal(cut, HEADER + body + 4);
+        a2c_net *net = NULL;
+        ok &= a2c_net_load_from_buffer(&net, cut, HEADER + body + 4, NULL) == A2C_E_FORMAT;
+        ok &= a2c_trainer_load_from_buffer(into, cut, HEADER + body + 4) == A2C_E_FORMAT;
+        a2c_net_destroy(net);
+        free(cut);
+    }
+    return ok;
+}
+
 /* A CartPole trainer; `arch` NULL keeps SB3's [64, 64]. */
 static a2c_trainer *make_trainer_arch(uint64_t seed, a2c_env **env, const char *arch)
 {
@@ -187,20 +209,7 @@ static void truncate_and_flip(const char *arch, size_t stride)
         tbuf[k] ^= bit;
         flips++;
     }
-    /* bodies cut short but framed as whole files (size and CRC fixed up):
-     * only the parser's length checks stand between it and the end of
-     * the buffer, which is exactly as long as the frame says */
-    int reframed_ok = 1;
-    for (size_t body = 0; body + HEADER + 4 < tsize; body += stride) {
-        unsigned char *cut = malloc(HEADER + body + 4);
-        memcpy(cut, tbuf, HEADER + body);
-        for (int k = 0; k < 8; k++) cut[16 + k] = (unsigned char)((uint64_t)body >> (8 * k));
-        reseal(cut, HEADER + body + 4);
-        a2c_net *net = NULL;
-        reframed_ok &= a2c_net_load_from_buffer(&net, cut, HEADER + body + 4, NULL) == A2C_E_FORMAT;
-        reframed_ok &= a2c_trainer_load_from_buffer(other, cut, HEADER + body + 4) == A2C_E_FORMAT;
-        free(cut);
-    }
+    const int reframed_ok = reframed_bodies_refused(tbuf, tsize, stride, other);
     CHECK(trunc_ok);
     CHECK(flip_ok);
     CHECK(reframed_ok);
@@ -517,21 +526,7 @@ static void test_version_1(void)
     CHECK(cut_ok);
     CHECK(flip_ok);
     /* bodies cut short but framed as whole version-1 files */
-    int reframed_ok = 1;
-    for (size_t body = 0; body + HEADER + 4 < tsize; body += 61) {
-        unsigned char *cut = malloc(HEADER + body + 4);
-        memcpy(cut, v1, HEADER + body);
-        for (int k = 0; k < 8; k++) cut[16 + k] = (unsigned char)((uint64_t)body >> (8 * k));
-        reseal(cut, HEADER + body + 4);
-        a2c_net *net = NULL;
-        reframed_ok &= a2c_trainer_load_from_buffer(again, cut, HEADER + body + 4) == A2C_E_FORMAT;
-        const a2c_status rc = a2c_net_load_from_buffer(&net, cut, HEADER + body + 4, NULL);
-        /* a body cut right after the network section is a whole net-kind
-         * body, but this file says trainer */
-        reframed_ok &= rc == A2C_E_FORMAT;
-        a2c_net_destroy(net);
-        free(cut);
-    }
+    const int reframed_ok = reframed_bodies_refused(v1, tsize, 61, again);
     CHECK(reframed_ok);
     /* the failed loads left `again` as it was */
     size_t after_size;

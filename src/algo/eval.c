@@ -69,10 +69,6 @@ static a2c_status run(a2c_net *net, a2c__vecenv *envs, uint32_t n, uint32_t n_ep
     return A2C_OK;
 }
 
-/* Episodes with no limit of their own are cut here, so an evaluation
- * always ends. */
-#define DEFAULT_STEP_CAP UINT64_C(1000000)
-
 static a2c_status evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes,
                            int deterministic, uint64_t seed, uint64_t step_cap, double *mean,
                            double *std, double *returns, const char *fn)
@@ -104,7 +100,7 @@ static a2c_status evaluate(a2c_net *net, const a2c_env *env, uint32_t n_episodes
     rc = a2c__vecenv_create(&envs, env, alloc, seed, 4, fn);
     if (rc == A2C_OK)
         a2c__vecenv_set_step_cap(envs, step_cap ? step_cap
-                                                : env->max_episode_steps ? 0 : DEFAULT_STEP_CAP);
+                                                : env->max_episode_steps ? 0 : A2C_EVAL_STEP_CAP);
     if (rc == A2C_OK)
         rc = run(net, envs, (uint32_t)n, n_episodes, deterministic, seed, &b, mean, std, returns,
                  fn);

@@ -44,7 +44,6 @@ typedef struct side {
 
 struct a2c_trainer {
     a2c_allocator alloc;
-    const a2c_env *env;
     a2c__vecenv *envs;
     a2c_net *net;
     a2c_optimizer *opt;
@@ -145,7 +144,6 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     if (!tr) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the trainer");
     a2c_config *own = NULL;
     tr->alloc = *alloc;
-    tr->env = env;
     tr->n_envs = env->num_envs;
     tr->n_steps = n_steps;
     tr->obs_dim = env->obs_dim;
@@ -463,14 +461,12 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, NULL,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
     double sum_squares = 0.0;
-    if (rc != A2C_OK) {
-        /* the trainer's own rollout: only non-finite returns can get here */
-    } else if (a2c__net_shared(net)) {
+    if (rc == A2C_OK && a2c__net_shared(net)) {
         rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, NULL, advantages, returns,
                            terms);
         if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
         sum_squares = side_sum_squares(tr, 1); /* everything is the critic's */
-    } else {
+    } else if (rc == A2C_OK) {
         /* policy loss, actor backward and its squares beside value loss,
          * critic backward and its squares */
         dispatch(tr, &j);

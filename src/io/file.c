@@ -145,6 +145,20 @@ static void temp_name(char *out, size_t cap, const char *path, unsigned long pid
              pid, count, random);
 }
 
+/* The buffer for a temporary name beside `path`, and where the last path
+ * component starts; a path that ends in a separator names a directory. */
+static a2c_status temp_buffer(const char *path, const a2c_allocator *a, size_t *base,
+                              char **tmp, size_t *cap, const char *fn)
+{
+    *base = base_offset(path);
+    if (path[*base] == '\0')
+        return a2c__fail(A2C_E_IO, fn, "'%s' names a directory, not a file", path);
+    *cap = strlen(path) + TMP_SUFFIX_MAX + 2;
+    *tmp = a2c__alloc(a, *cap);
+    if (!*tmp) return a2c__fail(A2C_E_NOMEM, fn, "no memory for a temporary file name");
+    return A2C_OK;
+}
+
 /* ---- reading, shared by both platforms ---- */
 
 #if defined(FILE_POSIX)
@@ -332,12 +346,10 @@ a2c_status a2c__file_write_atomic(const char *path, const void *data, size_t siz
     } else if (errno != ENOENT) {
         return io_fail(fn, errno, "cannot inspect '%s'", path);
     }
-    const size_t base = base_offset(path);
-    if (path[base] == '\0')
-        return a2c__fail(A2C_E_IO, fn, "'%s' names a directory, not a file", path);
-    const size_t cap = strlen(path) + TMP_SUFFIX_MAX + 2;
-    char *tmp = a2c__alloc(a, cap);
-    if (!tmp) return a2c__fail(A2C_E_NOMEM, fn, "no memory for a temporary file name");
+    size_t base = 0, cap = 0;
+    char *tmp = NULL;
+    const a2c_status named = temp_buffer(path, a, &base, &tmp, &cap, fn);
+    if (named != A2C_OK) return named;
     const unsigned long pid = (unsigned long)getpid();
     int fd = -1;
     for (int attempt = 0; attempt < TMP_ATTEMPTS && fd < 0; attempt++) {
@@ -414,12 +426,10 @@ a2c_status a2c__file_read(const char *path, size_t head_bytes, a2c__file_check c
 a2c_status a2c__file_write_atomic(const char *path, const void *data, size_t size,
                                   const a2c_allocator *a, const char *fn)
 {
-    const size_t base = base_offset(path);
-    if (path[base] == '\0')
-        return a2c__fail(A2C_E_IO, fn, "'%s' names a directory, not a file", path);
-    const size_t cap = strlen(path) + TMP_SUFFIX_MAX + 2;
-    char *tmp = a2c__alloc(a, cap);
-    if (!tmp) return a2c__fail(A2C_E_NOMEM, fn, "no memory for a temporary file name");
+    size_t base = 0, cap = 0;
+    char *tmp = NULL;
+    const a2c_status named = temp_buffer(path, a, &base, &tmp, &cap, fn);
+    if (named != A2C_OK) return named;
     /* No process id in C11: the clock and an address stand in for it. */
     int local;
     const unsigned long id =
