@@ -8,6 +8,8 @@ A2C_SOURCES := \
     src/common/config.c \
     src/common/codec.c \
     src/common/error.c \
+    src/common/presets.c \
+    src/common/rms.c \
     src/common/rng.c \
     src/common/status.c \
     src/common/vector.c \
@@ -24,7 +26,12 @@ A2C_SOURCES := \
     src/algo/rollout.c \
     src/algo/trainer.c \
     src/algo/worker.c \
+    src/envs/acrobot.c \
+    src/envs/builtin.c \
     src/envs/cartpole.c \
+    src/envs/mountain_car.c \
+    src/envs/mountain_car_continuous.c \
+    src/envs/pendulum.c \
     src/envs/registry.c \
     src/envs/vecenv.c \
     src/io/file.c \

@@ -73,6 +73,12 @@ seed net_arch-list 'net_arch=[64, 64]'
 seed net_arch-dict 'net_arch=dict(pi=[64], vf=[32])'
 seed net_arch-empty 'net_arch=[]'
 seed nul-separator 'gamma\0000.98'
+seed normalize 'normalize=True'
+seed normalize-dict "normalize={'norm_obs': True, 'norm_reward': False}"
+seed normalize-call 'normalize=dict(norm_reward=False, clip_obs=5.0)'
+seed policy_kwargs 'policy_kwargs=dict(log_std_init=-2, ortho_init=False, net_arch=[64, 64])'
+seed ent_coef-lin 'ent_coef=lin_0.01'
+seed sde_sample_freq 'sde_sample_freq=-1'
 
 # ---- a2c train command lines: argv[2..], NUL between arguments ----
 
@@ -99,5 +105,42 @@ args every-param --env CartPole-v1 --learning-rate 1e-3 --n-steps 8 --gamma 0.98
     --shared-trunk True --max-batch 64 --n-threads 1 --n-timesteps 1000
 args bad-value --env CartPole-v1 --gamma 2
 args unknown --env CartPole-v1 --bogus 1
+args zoo --algo a2c --env Acrobot-v1 -n 1e5 --hyperparams learning_rate:0.001 n_steps:8 \
+    'policy_kwargs:dict(ortho_init=False)' normalize:True --eval-freq 10000 \
+    --eval-episodes 5 --save-freq 20000 --save agent.a2c
+
+# -conf files: an input starting with '#' is the YAML text, then the
+# arguments after the first NUL (fuzz/fuzz_cli_flags.c)
+conf() {
+    out=$cli/$1
+    shift
+    printf '%s' "$1" >"$out"
+    shift
+    for arg in "$@"; do printf '\0%s' "$arg"; done >>"$out"
+}
+conf conf-small '# one entry
+CartPole-v1:
+  n_envs: 8
+  n_timesteps: !!float 5e5
+  policy: '"'"'MlpPolicy'"'"'
+  ent_coef: 0.0
+' --env CartPole-v1
+conf conf-zoo '# the zoo'"'"'s rows for the built-ins
+MountainCar-v0:
+  normalize: true
+  n_envs: 16
+  n_timesteps: !!float 1e6
+  policy: '"'"'MlpPolicy'"'"'
+  ent_coef: .0
+
+Pendulum-v1:
+  normalize: True
+  n_envs: 8
+  n_timesteps: !!float 1e6
+  policy: '"'"'MlpPolicy'"'"'
+  learning_rate: lin_7e-4
+  use_sde: True
+  policy_kwargs: "dict(log_std_init=-2, ortho_init=False)"
+' --env MountainCar-v0 --hyperparams n_steps:8
 
 echo "fuzz corpora: $(find fuzz/corpus -type f | wc -l) files, $(du -sk fuzz/corpus | cut -f1) KiB"

@@ -101,6 +101,9 @@ int main(int argc, char **argv)
         "normalize_advantage", "True", "activation_fn", "relu", "ortho_init", "False",
         "seed", "12345", "value_loss", "huber", "huber_delta", "2", "max_batch", "16",
         "rms_prop_alpha", "0.9", "rms_prop_eps", "1e-6", NULL};
+    /* VecNormalize's statistics (sections 5 and 7) and, once trained, the
+     * episodes in flight with CartPole's own state bytes */
+    static const char *const norm[] = {"normalize", "True", "clip_obs", "5", NULL};
     static const char *const adam[] = {"use_rms_prop", "False", "adam_beta1", "0.8",
                                        "adam_beta2", "0.99", "adam_eps", "1e-7", NULL};
 
@@ -110,6 +113,7 @@ int main(int argc, char **argv)
     save_net("net-4-4-shared", "4,4", shared);
     save_net("net-pi4-vf0", "dict(pi=[4], vf=[])", NULL);
     save_net("net-8-settings", "8", odd);
+    save_net("net-8-normalized", "8", norm);
     /* the first two have the fuzzed trainer's architecture and optimizer,
      * so they load into it; the others reach the later checks */
     save_trainer("trainer-8", "8", NULL, 0);
@@ -117,5 +121,6 @@ int main(int argc, char **argv)
     save_trainer("trainer-8-adam", "8", adam, 40);
     save_trainer("trainer-4-4-shared", "4,4", shared, 40);
     save_trainer("trainer-8-settings", "8", odd, 40);
+    save_trainer("trainer-8-normalized", "8", norm, 40);
     return 0;
 }

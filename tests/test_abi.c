@@ -24,6 +24,14 @@ static void test_layout(void)
     CHECK_EQ_INT(offsetof(a2c_allocator, ctx), 3 * sizeof(void *));
     CHECK_EQ_INT(sizeof(a2c_allocator), 4 * sizeof(void *));
     CHECK_EQ_INT(A2C_ALLOCATOR_V1, 1);
+    /* a2c_env: the version-1 fields where 0.1 put them, version 2's after */
+    const size_t p = sizeof(void *);
+    CHECK_EQ_INT(offsetof(a2c_env, obs_low), 24);
+    CHECK_EQ_INT(offsetof(a2c_env, user), 24 + 4 * p);
+    CHECK_EQ_INT(offsetof(a2c_env, close), 24 + 8 * p);
+    CHECK_EQ_INT(offsetof(a2c_env, state_size), 24 + 9 * p);
+    CHECK(offsetof(a2c_env, save_state) > offsetof(a2c_env, state_size));
+    CHECK_EQ_INT(offsetof(a2c_env, load_state), offsetof(a2c_env, save_state) + p);
 }
 
 static void test_enums(void)
@@ -65,6 +73,14 @@ static void test_enums(void)
         {A2C_PARAM_SHARED_TRUNK, 121, "shared_trunk"},
         {A2C_PARAM_MAX_BATCH, 122, "max_batch"},
         {A2C_PARAM_N_THREADS, 123, "n_threads"},
+        {A2C_PARAM_NORM_OBS, 124, "norm_obs"},
+        {A2C_PARAM_NORM_REWARD, 125, "norm_reward"},
+        {A2C_PARAM_CLIP_OBS, 126, "clip_obs"},
+        {A2C_PARAM_CLIP_REWARD, 127, "clip_reward"},
+        {A2C_PARAM_ENT_SCHEDULE, 128, "ent_schedule"},
+        {A2C_PARAM_USE_SDE, 129, "use_sde"},
+        {A2C_PARAM_SDE_SAMPLE_FREQ, 130, "sde_sample_freq"},
+        {A2C_PARAM_LOG_STD_INIT, 131, "log_std_init"},
     };
     for (size_t k = 0; k < sizeof params / sizeof params[0]; k++) {
         CHECK_EQ_INT(params[k].p, params[k].value);
@@ -82,6 +98,8 @@ static void test_enums(void)
     CHECK_EQ_INT(A2C_LOSS_VALUE, 2);
     CHECK_EQ_INT(A2C_LOSS_ENTROPY, 3);
     CHECK_EQ_INT(A2C_LOSS_TERMS, 4);
+    CHECK_EQ_INT(A2C_ENV_V1, 1);
+    CHECK_EQ_INT(A2C_ENV_V2, 2);
     for (int a = 0; a <= 7; a++)
         for (int b = a + 1; b <= 7; b++)
             CHECK(strcmp(a2c_strerror((a2c_status)a), a2c_strerror((a2c_status)b)) != 0);

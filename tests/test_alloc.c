@@ -153,7 +153,7 @@ static void test_bad_hooks(void)
     CHECK(cfg == NULL);
     CHECK_EQ_INT(f.live, 0);
     a2c_allocator bad = f.hooks;
-    bad.version = 2;
+    bad.version = 3;
     CHECK(a2c_config_create(&cfg, &bad) == A2C_E_INVALID_ARG && cfg == NULL);
     bad = f.hooks;
     bad.alloc = NULL;

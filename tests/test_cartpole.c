@@ -202,15 +202,15 @@ static void test_fixture(void)
 
 /* ---- ENVS.md 6.2 cases ----
  *
- * Only the first rows of the 6.2 CartPole table (from rest, action 1, one
- * and three steps) are Euler values.  The gravity, general and termination
- * rows were made with the semi-implicit integrator: their positions are
- * x + tau * x_dot(new), e.g. the gravity row's x' = -0.003928 where Euler,
- * starting from x_dot = 0, must leave x = 0.  Gymnasium's recorded
- * transitions (the fixture above) are Euler, as is the default.  So those
- * rows are checked twice: the Euler step against positions built from the
- * old state, and the table's numbers against a semi-implicit step built
- * from the library's velocities, which no integrator choice changes. */
+ * Every row of the 6.2 CartPole table is now an Euler value, Gymnasium's
+ * default and what its recorded transitions (the fixture above) show, and
+ * each step below is checked against the table.  An earlier table gave
+ * the gravity, general and termination rows semi-implicitly (positions
+ * moved by the new velocity: the gravity row had x' = -0.003928 where an
+ * Euler step from x_dot = 0 leaves x = 0).  Those older numbers stay as a
+ * second check, against a semi-implicit step built from the library's
+ * velocities: that tests the accelerations, which the integrator does not
+ * change. */
 
 static void expect_step(a2c_env *env, int32_t action, const double want[4], int line)
 {
@@ -265,8 +265,8 @@ static void test_cases(void)
                                   -0.005853658536585366, -0.2926829268292683},
                 __LINE__);
 
-    /* gravity sign, both pushes: velocities from the table, positions
-     * unchanged (Euler from rest), the table's positions semi-implicitly */
+    /* gravity sign, both pushes: the table's Euler values (positions
+     * unchanged from rest), then the older semi-implicit positions */
     static const double tilted[4] = {0, 0, 0.1, 0};
     start_at(env, 0, tilted);
     CHECK_EQ_INT(step(env, 0, 0, &o), 0);
@@ -289,9 +289,9 @@ static void test_cases(void)
                                   0.09480934398035908, -0.2595328009820465},
                 __LINE__);
 
-    /* the general case, four steps: the table's semi-implicit trajectory
-     * through the library's accelerations, then the Euler run itself
-     * (pinned from the ENVS.md 1 equations evaluated in double) */
+    /* the general case, four steps: the older semi-implicit trajectory
+     * through the library's accelerations, then the Euler run itself (the
+     * table's values, also the ENVS.md 1 equations evaluated in double) */
     static const double general[4] = {0.1, -0.3, -0.05, 0.4};
     static const int32_t acts[4] = {0, 1, 1, 0};
     memcpy(s, general, sizeof s);
@@ -541,7 +541,7 @@ static void test_table(void)
 {
     a2c_env *env = make(7);
     if (!env) return;
-    CHECK_EQ_INT(env->version, A2C_ENV_V1);
+    CHECK_EQ_INT(env->version, A2C_ENV_V2); /* with the state callbacks */
     CHECK_EQ_INT(env->num_envs, 7);
     CHECK_EQ_INT(env->obs_dim, 4);
     CHECK_EQ_INT(env->action_kind, A2C_SPACE_DISCRETE);
@@ -573,7 +573,7 @@ static void test_table(void)
     for (size_t k = 0; k < n; k++) {
         a2c_env *e = NULL;
         CHECK(a2c_env_make(&e, a2c_env_name(k), 2, NULL) == A2C_OK);
-        CHECK(e && e->version == A2C_ENV_V1 && e->num_envs == 2);
+        CHECK(e && e->version == A2C_ENV_V2 && e->num_envs == 2);
         a2c_env_close(e);
     }
 

@@ -9,16 +9,24 @@
 # --log, --resume, the SB3-style hyperparameter flags, and the flags derived
 # from the library's parameter table (every parameter listed in train --help
 # and reaching the trainer, --flag=value, the aliases, unknown flags, bad
-# values naming their flag).  The training runs are short (at most 20000
-# CartPole steps each), so the whole script takes a few seconds.  Stops at
-# the first failing check, naming it; prints "cli: N checks passed" on
+# values naming their flag).  Then rl-baselines3-zoo's habits: --help
+# anywhere, -n, --algo, --hyperparams, --normalize and --policy-kwargs,
+# -conf YAML files (the zoo's own a2c.yml shape, errors with file:line),
+# --eval-freq rows, --save-freq files, --resume's refusals and its exact
+# continuation (compared with cmp), and SIGINT/SIGTERM stopping a run
+# cleanly (exit 130/143, a checkpoint that loads, a log whose every row
+# parses; a second SIGINT quits at once).  The training runs are short
+# (CartPole, at most 100000 steps each; the signalled runs are stopped
+# within a second), so the whole script takes a few seconds.  Stops at the
+# first failing check, naming it; prints "cli: N checks passed" on
 # success.
 set -eu
 
 a2c=${1:?usage: sh tests/test_cli.sh PATH/TO/a2c}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pid=""  # a run in the background (section 17), killed if the script stops early
+trap '[ -z "$pid" ] || kill -s KILL "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
 checks=0
@@ -324,6 +332,20 @@ case $(cat "$tmp/out") in
     *) show; fail "stdout holds no number" ;;
 esac
 
+# A normalised agent (Acrobot, the zoo's settings: normalize on, 16 envs)
+# saved by train and played by eval: the statistics travel in the file, so
+# eval reproduces train's final evaluation to the last digit when it plays
+# the same episodes on as many envs.
+check "eval reproduces train's final evaluation of a normalised Acrobot agent"
+run_ok train --env Acrobot-v1 -n 100000 --seed 2 --save "$tmp/acrobot.a2c" --json
+train_eval=$(json_value eval_mean "$(json_line)")
+run_ok eval --model "$tmp/acrobot.a2c" --env Acrobot-v1 --seed 2 --n-envs 16 --json
+[ "$(json_value eval_mean "$(json_line)")" = "$train_eval" ] ||
+    { show; fail "eval gives $(json_value eval_mean "$(json_line)"), train gave $train_eval"; }
+run_ok eval --model "$tmp/acrobot.a2c" --env Acrobot-v1 --seed 2 --n-envs 16 --stochastic --json
+[ "$(json_value eval_mean "$(json_line)")" != "$train_eval" ] ||
+    fail "sampled actions gave the greedy mean: the comparison above cannot fail"
+
 # damaged copies of a real checkpoint
 size=$(wc -c <"$model")
 dd if="$model" of="$tmp/truncated.a2c" bs=$((size / 2)) count=1 2>/dev/null
@@ -519,5 +541,373 @@ expect_message "bad value names the flag (--n-threads)" "--n-threads must be 1 o
     train --env "$ENV" --n-threads 3
 expect_message "bad value names the flag (--n-envs=)" "--n-envs must be between" \
     train --env "$ENV" --n-envs=0
+
+
+# ---- 11. --help anywhere, short flags, accurate errors ----
+
+check "train --help after an unknown flag still prints the help"
+run_ok train --env "$ENV" --bogus --help
+grep -q '^usage: a2c train' "$tmp/out" || { show; fail "no train usage line on stdout"; }
+
+check "train -h in the middle prints the help"
+run_ok train --seed -h --timesteps 10
+grep -q '^usage: a2c train' "$tmp/out" || { show; fail "no train usage line on stdout"; }
+grep -q -- '--hyperparams' "$tmp/out" || { show; fail "train --help lacks --hyperparams"; }
+
+check "eval --help after other flags prints eval's help"
+run_ok eval --model "$tmp/no-such-model.a2c" --episodes 0 --help
+grep -q '^usage: a2c eval' "$tmp/out" || { show; fail "no eval usage line on stdout"; }
+
+expect_message "--help=x" "--help takes no value" train --env "$ENV" --help=1
+expect_message "unknown short flag" "unknown option '-x'" train --env "$ENV" -x
+expect_message "unknown flag in last position" "unknown option '--bogus'" \
+    train --env "$ENV" --seed 3 --bogus
+expect_message "a flag is not a value" "--seed needs a value" train --env "$ENV" --seed -n 5
+expect_message "-n without its value" "-n needs a value" train --env "$ENV" -n
+expect_message "--algo other than a2c" "only a2c" train --env "$ENV" --algo ppo
+
+results_with "-n 2000 is --timesteps 2000" -n 2000
+[ "$(json_value timesteps "$with")" = 2000 ] || fail "\"timesteps\" is not 2000: $with"
+n2000=$with
+results_with "-n=2000 and --algo a2c" -n=2000 --algo a2c
+[ "$with" = "$n2000" ] || fail "-n=2000 --algo a2c differs from -n 2000: $with / $n2000"
+
+# ---- 12. --hyperparams, --normalize, --policy-kwargs ----
+
+results_with "--hyperparams gamma:0.98 n_envs:4" --hyperparams gamma:0.98 n_envs:4
+must_differ "the defaults" "$base"
+hp=$with
+results_with "(the same as --gamma 0.98 --n-envs 4)" --gamma 0.98 --n-envs 4
+[ "$with" = "$hp" ] || fail "--hyperparams and the flags differ: $hp / $with"
+results_with "--hyperparams= and -params, applied in order with the flags" \
+    --gamma 0.5 --hyperparams=gamma:0.7 n_envs:4 -params gamma:0.98
+[ "$with" = "$hp" ] || fail "the last gamma did not win: $with / $hp"
+results_with "--hyperparams n_timesteps and seed" --hyperparams n_timesteps:2000 seed:7
+[ "$(json_value timesteps "$with")" = 2000 ] || fail "\"timesteps\" is not 2000: $with"
+[ "$(json_value seed "$with")" = 7 ] || fail "\"seed\" is not 7: $with"
+
+results_with "--normalize reaches the trainer" --normalize True
+must_differ "no normalisation" "$base"
+norm=$with
+results_with "--hyperparams normalize:True is --normalize True" --hyperparams normalize:True
+[ "$with" = "$norm" ] || fail "differs from --normalize True: $with / $norm"
+results_with "a value holding ': ' and quotes in --hyperparams" \
+    --hyperparams "normalize:\"{'norm_obs': True, 'norm_reward': False}\""
+must_differ "--normalize True" "$norm"
+obsnorm=$with
+results_with "(the same as --normalize)" --normalize "{'norm_obs': True, 'norm_reward': False}"
+[ "$with" = "$obsnorm" ] || fail "--hyperparams and --normalize differ: $obsnorm / $with"
+results_with "--policy-kwargs reaches the trainer" --policy-kwargs "dict(ortho_init=False)"
+must_differ "ortho_init" "$base"
+pk=$with
+results_with "policy_kwargs:\"dict(...)\" in --hyperparams" \
+    --hyperparams 'policy_kwargs:"dict(ortho_init=False)"'
+[ "$with" = "$pk" ] || fail "differs from --policy-kwargs: $with / $pk"
+results_with "(the same as --ortho-init False)" --ortho-init False
+[ "$with" = "$pk" ] || fail "differs from --policy-kwargs: $with / $pk"
+
+expect_message "--hyperparams without a pair" "--hyperparams needs at least one name:value" \
+    train --env "$ENV" --hyperparams --seed 3
+expect_message "--hyperparams without ':'" "expects name:value, not 'gamma'" \
+    train --env "$ENV" --hyperparams gamma
+expect_message "--hyperparams with a bad value" "'2' for gamma in --hyperparams" \
+    train --env "$ENV" --hyperparams gamma:2
+expect_message "--hyperparams with an unknown name" "unknown setting 'bogus' in --hyperparams" \
+    train --env "$ENV" --hyperparams bogus:1
+expect_message "--hyperparams with a zoo-only key" "'frame_stack' in --hyperparams" \
+    train --env "$ENV" --hyperparams frame_stack:4
+expect_message "--hyperparams with another policy" "liba2c has only MlpPolicy" \
+    train --env "$ENV" --hyperparams policy:CnnPolicy
+
+# ---- 13. -conf: rl-baselines3-zoo's YAML files ----
+
+# The zoo's own hyperparams/a2c.yml has entries this reader does not
+# follow (a nested list, an anchor, merge keys); they must not get in the
+# way of its CartPole-v1 entry, which equals the built-in preset.
+zoo=$tmp/a2c.yml
+{
+    echo 'atari:'
+    echo '  env_wrapper:'
+    echo '    - stable_baselines3.common.atari_wrappers.AtariWrapper'
+    echo '  frame_stack: 4'
+    echo "  policy: 'CnnPolicy'"
+    echo '  n_timesteps: !!float 1e7'
+    echo '  policy_kwargs: "dict(optimizer_class=RMSpropTFLike, optimizer_kwargs=dict(eps=1e-5))"'
+    echo ''
+    echo 'CartPole-v1:'
+    echo '  n_envs: 8'
+    echo '  n_timesteps: !!float 5e5'
+    echo "  policy: 'MlpPolicy'"
+    echo '  ent_coef: 0.0'
+    echo ''
+    echo '# Tuned'
+    echo 'HalfCheetahBulletEnv-v0: &pybullet-defaults'
+    echo '  env_wrapper: sb3_contrib.common.wrappers.TimeFeatureWrapper'
+    echo '  normalize: true'
+    echo '  learning_rate: lin_0.00096   # Both work'
+    echo ''
+    echo 'AntBulletEnv-v0:'
+    echo '  <<: *pybullet-defaults'
+} >"$zoo"
+results_with "-conf with the zoo's CartPole-v1 entry is the preset" -conf "$zoo"
+[ "$with" = "$base" ] || fail "differs from the built-in preset: $with / $base"
+
+conf=$tmp/conf.yml
+{
+    echo '---'
+    echo '# a comment'
+    echo 'CartPole-v1:   # another'
+    echo '    n_envs: 4'
+    echo "    'gamma': \"0.98\""
+    echo '    policy: MlpPolicy'
+    echo '    normalize_advantage: no'
+    echo 'Acrobot-v1:'
+    echo '  n_envs: 2'
+} >"$conf"
+results_with "--conf-file=: quotes, a YAML boolean, a document marker" --conf-file="$conf"
+[ "$with" = "$hp" ] || fail "differs from --gamma 0.98 --n-envs 4: $with / $hp"
+printf 'CartPole-v1:\n  gamma: 0.5\n  n_timesteps: 2000\n' >"$conf"
+results_with "-conf replaces the preset, and the flags win over it" -conf "$conf" --gamma 0.98 \
+    -n 4000
+grep -q ' 1 envs,' "$tmp/err" || { show; fail "stderr does not report 1 env (the preset stayed)"; }
+[ "$(json_value timesteps "$with")" = 4000 ] || fail "\"timesteps\" is not 4000: $with"
+
+sed 's/^CartPole-v1:/NotThisOne-v0:/' "$zoo" >"$tmp/zoo2.yml"
+expect_message "-conf without the env's entry lists its ids" \
+    "no entry for $ENV (it has: atari, NotThisOne-v0, HalfCheetahBulletEnv-v0, AntBulletEnv-v0)" \
+    train --env "$ENV" -conf "$tmp/zoo2.yml"
+sed 's/^CartPole-v1:/Other-v0:/; s/^atari:/CartPole-v1:/' "$zoo" >"$tmp/zoo2.yml"
+expect_message "-conf: a zoo key liba2c lacks, with its line" "'env_wrapper' at $tmp/zoo2.yml:2" \
+    train --env "$ENV" -conf "$tmp/zoo2.yml"
+printf 'CartPole-v1:\n  n_envs: 4\n  frame_stack: 4\n' >"$conf"
+expect_message "-conf: frame_stack, with its line" "'frame_stack' at $conf:3" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1:\n  policy: CnnPolicy\n' >"$conf"
+expect_message "-conf: another policy" "policy 'CnnPolicy' at $conf:2: liba2c has only MlpPolicy" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1:\n  n_envs: 4\n  gamma: "0.98\n' >"$conf"
+expect_message "-conf: a syntax error gives file:line" "$conf:3: unterminated" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1:\n  gamma: 2\n' >"$conf"
+expect_message "-conf: a bad value names the key and line" "'2' for gamma at $conf:2" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1:\n  net_arch:\n    - 64\n' >"$conf"
+expect_message "-conf: nested YAML in the entry used" "$conf:2: 'net_arch': nested" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1: &defaults\n  gamma: 0.9\n' >"$conf"
+expect_message "-conf: an anchor on the entry used" "$conf:1: 'CartPole-v1': YAML anchors" \
+    train --env "$ENV" -conf "$conf"
+printf 'CartPole-v1:\n\tgamma: 0.9\n' >"$conf"
+expect_message "-conf: a tab in the indentation" "$conf:2: a tab" train --env "$ENV" -conf "$conf"
+expect_message "-conf: a missing file" "cannot read -conf file '$tmp/none.yml'" \
+    train --env "$ENV" -conf "$tmp/none.yml"
+
+# ---- 14. --eval-freq ----
+
+# csv_parses FILE: every row has the header's number of fields, and every
+# field is a number (nan included), except kind, which is update or eval.
+csv_parses() {
+    awk -F, 'NR == 1 { w = NF; for (i = 1; i <= NF; i++) name[i] = $i; next }
+             NF != w { print "line " NR ": " NF " fields, the header " w; bad = 1; next }
+             { for (i = 1; i <= NF; i++) {
+                   if (name[i] == "kind") ok = $i == "update" || $i == "eval"
+                   else ok = $i ~ /^-?([0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|nan|inf)$/
+                   if (!ok) { print "line " NR ", " name[i] ": \"" $i "\""; bad = 1 }
+             } }
+             END { if (NR < 2) { print "no data rows"; bad = 1 }; exit bad }' "$1" >&2
+}
+
+check "--eval-freq: evaluations logged and printed; training unchanged"
+run_ok train --env "$ENV" --timesteps 20000 --seed 3 --eval-episodes 5 --json \
+    --eval-freq 5000 --log "$tmp/eval.csv"
+[ "$(strip_timing "$(json_line)")" = "$(strip_timing "$json3")" ] ||
+    fail "the run differs from the same run without --eval-freq"
+[ "$(grep -c '^eval: timesteps [0-9]*, 5 greedy episodes: ' "$tmp/err")" -eq 4 ] ||
+    { show; fail "expected 4 'eval:' lines on stderr"; }
+head -n 1 "$tmp/eval.csv" | grep -q ',elapsed_seconds,kind,return_std$' ||
+    fail "the header does not end with kind,return_std: $(head -n 1 "$tmp/eval.csv")"
+csv_parses "$tmp/eval.csv" || fail "the --eval-freq log does not parse"
+evals=$(awk -F, '$15 == "eval" { printf "%s ", $1 }' "$tmp/eval.csv")
+[ "$evals" = "5000 10000 15000 20000 " ] || fail "eval rows at '$evals', expected 5000 ... 20000"
+[ "$(awk -F, '$15 == "update"' "$tmp/eval.csv" | wc -l | tr -d ' ')" -eq 500 ] ||
+    fail "expected 500 update rows"
+
+check "--eval-freq: 5 episodes by default, every N steps counted over all envs"
+run_ok train --env "$ENV" --timesteps 4000 --eval-freq 1000 --n-envs 4
+[ "$(grep -c '^eval: timesteps [0-9]*000, 5 greedy episodes: ' "$tmp/err")" -eq 4 ] ||
+    { show; fail "expected 4 'eval:' lines of 5 episodes on stderr"; }
+run_ok train --env "$ENV" --timesteps 4000 --eval-freq -1 --save-freq 0
+if grep -q '^eval:' "$tmp/err"; then show; fail "--eval-freq -1 evaluated"; fi
+
+check "without --eval-freq the log keeps its 14 columns"
+[ "$(head -n 1 "$tmp/log.csv" | awk -F, '{ print NF }')" -eq 14 ] || fail "the header changed"
+expect_message "--eval-freq with --eval-episodes 0" "--eval-episodes of at least 1" \
+    train --env "$ENV" --eval-freq 1000 --eval-episodes 0
+
+# ---- 15. --save-freq ----
+
+check "--save-freq: rolling checkpoints FILE.<timesteps>, the newest 3 kept"
+run_ok train --env "$ENV" --timesteps 20000 --seed 3 --eval-episodes 0 --save "$tmp/roll.a2c" \
+    --save-freq 3000
+kept=$(cd "$tmp" && ls roll.a2c.* | sort -t. -k3 -n | tr '\n' ' ')
+[ "$kept" = "roll.a2c.12000 roll.a2c.15000 roll.a2c.18000 " ] ||
+    fail "kept '$kept', expected roll.a2c.12000, .15000 and .18000"
+run_ok eval --model "$tmp/roll.a2c.15000" --env "$ENV" --episodes 2
+expect_message "--save-freq without --save" "--save-freq needs --save" \
+    train --env "$ENV" --save-freq 1000
+
+# ---- 16. --resume: refusals, explanations, exact continuation ----
+
+expect_message "--resume to a target below the checkpoint's" "it holds 8000 already" \
+    train --env "$ENV" --resume "$ckpt" --timesteps 6000
+expect_message "--resume to the checkpoint's own count" "it holds 8000 already" \
+    train --env "$ENV" --resume "$ckpt" -n 8000
+expect_message "--resume from a net checkpoint" "is a net checkpoint (no optimizer state)" \
+    train --env "$ENV" --resume "$here/fixtures/v0.1/net.a2c" -n 16000
+expect_message "--resume with --ortho-init" "--ortho-init only shapes a new network" \
+    train --env "$ENV" --resume "$ckpt" -n 16000 --ortho-init False
+expect_message "--resume with another architecture names the flag" "given: --net-arch" \
+    train --env "$ENV" --resume "$ckpt" -n 16000 --net-arch 32
+
+check "--resume: says what it applies; reports this run apart from the total"
+run_ok train --env "$ENV" --resume "$ckpt" --timesteps 16000 --seed 5 --gamma 0.98 \
+    --eval-episodes 0
+grep -q 'resuming from .* at timestep 8000.* --gamma' "$tmp/err" ||
+    { show; fail "stderr does not say that --gamma is applied"; }
+grep -q 'seed 5 only seeds the evaluations' "$tmp/err" ||
+    { show; fail "stderr does not say what --seed does"; }
+grep -q '^trained 8000 timesteps (8000 to 16000) in ' "$tmp/out" ||
+    { show; fail "the summary does not report this run's 8000 steps apart from the total"; }
+
+check "--resume is exact: 50000 + 50000 steps are one 100000-step run, bit for bit"
+for norm in False True; do
+    one="train --env $ENV --eval-episodes 0 --normalize $norm"
+    # shellcheck disable=SC2086
+    run_ok $one -n 100000 --save "$tmp/whole.a2c"
+    # shellcheck disable=SC2086
+    run_ok $one -n 50000 --save "$tmp/half.a2c"
+    # shellcheck disable=SC2086
+    run_ok $one -n 100000 --resume "$tmp/half.a2c" --save "$tmp/resumed.a2c"
+    cmp -s "$tmp/whole.a2c" "$tmp/resumed.a2c" ||
+        fail "with --normalize $norm, the resumed run's checkpoint differs from the whole run's"
+done
+
+check "--resume is exact with a linear schedule, from a --save-freq checkpoint"
+lin="train --env $ENV --eval-episodes 0 --learning-rate lin_7e-4 -n 100000"
+# shellcheck disable=SC2086
+run_ok $lin --save "$tmp/lin.a2c" --save-freq 50000
+# shellcheck disable=SC2086
+run_ok $lin --resume "$tmp/lin.a2c.50000" --save "$tmp/lin-resumed.a2c"
+cmp -s "$tmp/lin.a2c" "$tmp/lin-resumed.a2c" ||
+    fail "resuming the 50000-step checkpoint with the same -n does not give the same agent"
+
+# ---- 17. SIGINT and SIGTERM ----
+
+# Background jobs of a non-interactive shell start with SIGINT ignored, and
+# a2c (like Python) leaves an ignored SIGINT ignored, so the runs that must
+# see it get the default disposition back first.
+if env --default-signal=INT true 2>/dev/null; then
+    sigint_by=env
+elif command -v perl >/dev/null 2>&1; then
+    sigint_by=perl
+else
+    sigint_by=""
+fi
+with_sigint() {
+    if [ "$sigint_by" = env ]; then exec env --default-signal=INT "$@"; fi
+    exec perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec: $!\n"' "$@"
+}
+
+# wait_for WHAT SECONDS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; after SECONDS, kills the run and fails the check.
+wait_for() {
+    what=$1
+    tries=$(($2 * 10))
+    shift 2
+    while ! "$@"; do
+        tries=$((tries - 1))
+        if [ "$tries" -le 0 ]; then
+            kill -s KILL "$pid" 2>/dev/null || true
+            cat "$tmp/err" >&2
+            fail "timed out waiting for $what"
+        fi
+        sleep 0.1
+    done
+}
+has_rows() { [ -f "$1" ] && [ "$(lines "$1")" -ge "$2" ]; }
+has_exited() { ! kill -0 "$pid" 2>/dev/null; }
+said() { grep -q "$1" "$tmp/err"; }
+
+# stop_with SIGNAL: sends it and waits (20 s at most) for the run to end;
+# its exit status in $status.
+stop_with() {
+    kill -s "$1" "$pid" 2>/dev/null || true
+    wait_for "the run to end after SIG$1" 20 has_exited
+    status=0
+    wait "$pid" || status=$?
+    pid=""
+}
+
+if [ -n "$sigint_by" ]; then
+    check "SIGINT stops training, saves, logs whole rows and exits 130"
+    (with_sigint "$a2c" train --env "$ENV" -n 5000000 --save "$tmp/int.a2c" --log "$tmp/int.csv" \
+        --json) </dev/null >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    last_args="train --env $ENV -n 5000000 --save int.a2c --log int.csv --json, then SIGINT"
+    wait_for "log rows" 20 has_rows "$tmp/int.csv" 4
+    stop_with INT
+    [ "$status" -eq 130 ] || { show; fail "exit status $status, expected 130"; }
+    grep -q '^interrupted by SIGINT at timestep [0-9]* of 5000000' "$tmp/err" ||
+        { show; fail "the summary does not say the run was interrupted"; }
+    ji=$(json_line)
+    require_json_object "$ji"
+    ti=$(json_value timesteps "$ji")
+    [ "$ti" -lt 5000000 ] || fail "the run was not stopped early: $ji"
+    [ "$(json_value eval_mean "$ji")" = null ] || fail "an interrupted run was evaluated: $ji"
+    csv_parses "$tmp/int.csv" || fail "a row of the interrupted run's log does not parse"
+    [ "$(tail -n 1 "$tmp/int.csv" | cut -d, -f1)" = "$ti" ] ||
+        fail "the log's last row is not the last update's (timestep $ti)"
+    run_ok eval --model "$tmp/int.a2c" --env "$ENV" --episodes 2
+    run_ok train --env "$ENV" --resume "$tmp/int.a2c" -n $((ti + 400)) --eval-episodes 0
+
+    check "a second SIGINT quits at once"
+    # the first arrives during a long evaluation (a million episodes); the
+    # second must end the process there: no summary, no checkpoint, and
+    # only whole rows in the log
+    (with_sigint "$a2c" train --env "$ENV" -n 5000000 --eval-freq 40 --eval-episodes 1000000 \
+        --log "$tmp/int2.csv" --save "$tmp/int2.a2c") </dev/null >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    last_args="train ... --eval-freq 40 --eval-episodes 1000000, then SIGINT twice"
+    wait_for "the training to start" 20 said '^training A2C'
+    sleep 0.5
+    kill -s INT "$pid" 2>/dev/null || true
+    wait_for "the first SIGINT's note" 10 said 'stopping after the current update'
+    sleep 0.2
+    stop_with INT
+    if [ -s "$tmp/out" ] || said 'interrupted by'; then
+        show
+        fail "the run ended normally after a second SIGINT"
+    fi
+    [ ! -e "$tmp/int2.a2c" ] || fail "a checkpoint was written after a second SIGINT"
+    csv_parses "$tmp/int2.csv" || fail "the log of a killed run has a partial row"
+
+    check "SIGTERM exits 143; a SIGINT ignored from the start stays ignored"
+    # no with_sigint: SIGINT is ignored, as for any background job
+    "$a2c" train --env "$ENV" -n 5000000 --log "$tmp/term.csv" --json </dev/null \
+        >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    last_args="train --env $ENV -n 5000000 --log term.csv --json, then SIGINT and SIGTERM"
+    wait_for "log rows" 20 has_rows "$tmp/term.csv" 4
+    kill -s INT "$pid" 2>/dev/null || true
+    sleep 0.3
+    kill -0 "$pid" 2>/dev/null || { show; fail "a SIGINT ignored from the start stopped the run"; }
+    stop_with TERM
+    [ "$status" -eq 143 ] || { show; fail "exit status $status after SIGTERM, expected 143"; }
+    grep -q '^interrupted by SIGTERM' "$tmp/err" ||
+        { show; fail "the summary does not say SIGTERM interrupted the run"; }
+    csv_parses "$tmp/term.csv" || fail "a row of the SIGTERM run's log does not parse"
+else
+    echo "cli: neither 'env --default-signal' nor perl: the signal checks are skipped" >&2
+fi
 
 echo "cli: $checks checks passed"

@@ -303,7 +303,7 @@ static void sweep_config(void)
     BAD_ARG("hi", a2c_param_bounds, A2C_PARAM_GAMMA, &d, NULL);
     BAD_ARG("param", a2c_param_default, (a2c_param)99, &d);
     BAD_ARG("value", a2c_param_default, A2C_PARAM_GAMMA, NULL);
-    BAD_ARG("param", a2c_param_is_integer, (a2c_param)124, &flag);
+    BAD_ARG("param", a2c_param_is_integer, (a2c_param)132, &flag);
     BAD_ARG("is_integer", a2c_param_is_integer, A2C_PARAM_GAMMA, NULL);
 
     /* a refused value leaves the config as it was */
@@ -633,7 +633,7 @@ static void sweep_eval(void)
     BAD_ARG("net", a2c_evaluate, NULL, &good, 2, 1, 0, &mean, NULL, NULL);
     BAD_ARG("env", a2c_evaluate, net, NULL, 2, 1, 0, &mean, NULL, NULL);
     BAD_ARG("n_episodes", a2c_evaluate, net, &good, 0, 1, 0, &mean, NULL, NULL);
-    e = good, e.version = 2;
+    e = good, e.version = 3;
     BAD_ARG("version", a2c_evaluate, net, &e, 2, 1, 0, &mean, NULL, NULL);
     e = good, e.num_envs = 0;
     BAD_ARG("num_envs", a2c_evaluate, net, &e, 2, 1, 0, &mean, NULL, NULL);

@@ -389,7 +389,7 @@ static void test_env_errors(void)
 
     /* invalid tables */
     a2c_env bad = script_env(&s, 3, 0);
-    bad.version = 2;
+    bad.version = 3;
     a2c_trainer *out = (a2c_trainer *)cfg;
     CHECK(a2c_trainer_create(&out, cfg, &bad) == A2C_E_INVALID_ARG && out == NULL);
     bad = script_env(&s, 3, 0);

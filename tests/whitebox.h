@@ -11,6 +11,7 @@
 #include "common/codec.h"
 #include "common/common.h"
 #include "common/config.h"
+#include "common/rms.h"
 #include "common/rng.h"
 #include "envs/envs.h"
 #include "envs/vecenv.h"

@@ -164,14 +164,26 @@ typedef enum a2c_param {
     A2C_PARAM_HUBER_DELTA = 120,         /* double, 1.0 */
     A2C_PARAM_SHARED_TRUNK = 121,        /* int 0/1, 0: one trunk for both heads */
     A2C_PARAM_MAX_BATCH = 122,           /* int, 0 = n_steps * n_envs */
-    A2C_PARAM_N_THREADS = 123            /* int 1..2, 1: threads a2c_trainer_learn uses */
+    A2C_PARAM_N_THREADS = 123,           /* int 1..2, 1: threads a2c_trainer_learn uses */
+    /* Since 0.2: SB3's VecNormalize (see "Normalisation" below) */
+    A2C_PARAM_NORM_OBS = 124,            /* int 0/1, 0: normalise observations */
+    A2C_PARAM_NORM_REWARD = 125,         /* int 0/1, 0: scale rewards by the return's std */
+    A2C_PARAM_CLIP_OBS = 126,            /* double, 10.0 */
+    A2C_PARAM_CLIP_REWARD = 127,         /* double, 10.0 */
+    /* Since 0.2 */
+    A2C_PARAM_ENT_SCHEDULE = 128,        /* int a2c_schedule, constant: ent_coef's */
+    /* Since 0.2, stored for continuous (BOX) policies; see CHANGELOG.md */
+    A2C_PARAM_USE_SDE = 129,             /* int 0/1, 0: generalised state-dependent noise */
+    A2C_PARAM_SDE_SAMPLE_FREQ = 130,     /* int >= -1, -1: steps between noise draws */
+    A2C_PARAM_LOG_STD_INIT = 131         /* double, 0.0: initial log standard deviation */
 } a2c_param;
 
 /* Values of A2C_PARAM_ACTIVATION_FN. */
 typedef enum a2c_activation { A2C_ACTIVATION_TANH = 0, A2C_ACTIVATION_RELU = 1 } a2c_activation;
 
-/* Values of A2C_PARAM_LR_SCHEDULE.  LINEAR is rl-baselines3-zoo's
- * linear_schedule: lr = learning_rate * progress_remaining. */
+/* Values of A2C_PARAM_LR_SCHEDULE and A2C_PARAM_ENT_SCHEDULE.  LINEAR is
+ * rl-baselines3-zoo's linear_schedule: lr = learning_rate *
+ * progress_remaining (likewise ent_coef). */
 typedef enum a2c_schedule { A2C_SCHEDULE_CONSTANT = 0, A2C_SCHEDULE_LINEAR = 1 } a2c_schedule;
 
 /* Values of A2C_PARAM_VALUE_LOSS.  MSE is SB3's F.mse_loss (no 0.5 factor);
@@ -234,7 +246,15 @@ A2C_API a2c_status a2c_config_get_net_arch(const a2c_config *cfg, int32_t *pi, s
  * value_loss; net_arch as "64,64", "[64, 64]" or
  * "dict(pi=[64, 64], vf=[32])".  Returns A2C_OK or A2C_E_INVALID_ARG
  * (unknown name, unparsable or out-of-range value; config unchanged).
- * Never allocates.  Since 0.1. */
+ * Never allocates.  Since 0.1.
+ *
+ * Since 0.2 also: "lin_<number>" for ent_coef (sets ENT_SCHEDULE);
+ * "normalize" as the zoo writes it: "True"/"False" (both norm_obs and
+ * norm_reward) or a dict such as "{'norm_obs': True, 'norm_reward': False}"
+ * or "dict(norm_obs=True, clip_obs=5.0)" (keys norm_obs, norm_reward,
+ * clip_obs, clip_reward, gamma; VecNormalize's gamma must equal the
+ * config's); "policy_kwargs" as "dict(...)" with the keys net_arch,
+ * activation_fn, ortho_init, log_std_init. */
 A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, const char *value);
 
 /* The SB3 name of a parameter ("learning_rate"), or NULL if unknown.
@@ -254,6 +274,30 @@ A2C_API a2c_status a2c_param_default(a2c_param param, double *value);
 /* Sets *is_integer to 1 for int parameters, 0 for double ones.
  * Since 0.1. */
 A2C_API a2c_status a2c_param_is_integer(a2c_param param, int *is_integer);
+
+/* rl-baselines3-zoo's tuned settings (its hyperparams/a2c.yml) for the
+ * built-in environments, as data.  a2c_config_apply_preset applies the row
+ * for `env_id` ("Acrobot-v1") on top of what `cfg` holds, through
+ * a2c_config_set_string; n_envs goes to A2C_PARAM_N_ENVS, and the row's
+ * n_timesteps (the zoo's training budget) to *n_timesteps when that is not
+ * NULL.  Keys the row does not name are left as they are, so apply a
+ * preset to a fresh config for the zoo's exact settings.  Returns A2C_OK or
+ * A2C_E_INVALID_ARG (NULL cfg or id, no preset for `env_id`; the config is
+ * unchanged).  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_config_apply_preset(a2c_config *cfg, const char *env_id,
+                                           uint64_t *n_timesteps);
+
+/* The environment id of preset number `index` (0, 1, ...), NULL past the
+ * end.  Since 0.2. */
+A2C_API const char *a2c_preset_name(size_t index);
+
+/* Setting number `index` of the preset for `env_id`, as the zoo writes it:
+ * *key ("n_timesteps", "normalize", "policy_kwargs", ...) and *value
+ * ("5e5", "True", "dict(log_std_init=-2, ortho_init=False)"), both static
+ * strings.  Returns A2C_OK, or A2C_E_INVALID_ARG past the row's end or for
+ * an unknown id.  Since 0.2. */
+A2C_API a2c_status a2c_preset_setting(const char *env_id, size_t index, const char **key,
+                                      const char **value);
 
 /* ------------------------------------------------------------------------
  * a2c_net: actor and critic MLPs with a categorical policy head
@@ -330,6 +374,42 @@ A2C_API a2c_status a2c_net_zero_grad(a2c_net *net);
 
 /* Reseeds the generator used by a2c_net_act's sampling.  Since 0.1. */
 A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed);
+
+/* Observation normalisation (Stable-Baselines3's VecNormalize), since 0.2.
+ * A net made from a config with A2C_PARAM_NORM_OBS carries the running
+ * mean and variance of the observations (a trainer updates them while it
+ * collects, and checkpoints save them).  a2c_net_forward, a2c_net_act and
+ * a2c_evaluate then take RAW observations and normalise them first:
+ *   x = clip((obs - mean) / sqrt(var + 1e-8), -clip_obs, clip_obs)
+ * in double, rounded to float, as VecNormalize.normalize_obs.  A net
+ * without statistics takes its inputs as they are.  See
+ * docs/normalization.md. */
+
+/* 1 if the net normalises observations, 0 if not (or NULL).  Since 0.2. */
+A2C_API int a2c_net_normalizes_obs(const a2c_net *net);
+
+/* Copies the statistics out: n (= obs_dim) means and variances, the
+ * count and clip_obs; any output may be NULL.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG or A2C_E_STATE (the net does not normalise).
+ * Since 0.2. */
+A2C_API a2c_status a2c_net_get_obs_norm(const a2c_net *net, double *mean, double *var, size_t n,
+                                        double *count, double *clip_obs);
+
+/* Sets the statistics (turning normalisation on), e.g. from an SB3
+ * VecNormalize's obs_rms: n (= obs_dim) finite means, finite non-negative
+ * variances, count >= 1e-4, clip_obs within A2C_PARAM_CLIP_OBS's bounds.
+ * Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_NONFINITE or A2C_E_STATE (its
+ * trainer is collecting); the net is unchanged on failure.  Never
+ * allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_set_obs_norm(a2c_net *net, const double *mean, const double *var,
+                                        size_t n, double count, double clip_obs);
+
+/* Writes the net's input for `batch` raw observations to `out` (which may
+ * equal `obs`): normalised as above, or copied if the net does not
+ * normalise.  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NONFINITE.  Never
+ * allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_normalize_obs(const a2c_net *net, const float *obs, size_t batch,
+                                         float *out);
 
 /* Runs `batch` observations (batch x obs_dim floats) through both heads.
  * Writes batch x n_actions logits and batch values; either output may be
@@ -464,6 +544,7 @@ A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
  */
 
 #define A2C_ENV_V1 1u
+#define A2C_ENV_V2 2u /* since 0.2: adds the state callbacks */
 
 /* Values of a2c_env.action_kind. */
 typedef enum a2c_space_kind { A2C_SPACE_DISCRETE = 0, A2C_SPACE_BOX = 1 } a2c_space_kind;
@@ -503,6 +584,22 @@ typedef struct a2c_env {
     /* Optional (may be NULL): releases the host's resources; called by
      * a2c_env_close and never by anything else. */
     void (*close)(void *user);
+    /* Version 2 fields (since 0.2), read only when version >=
+     * A2C_ENV_V2.  Optional state callbacks for exact resume: when
+     * state_size > 0 and both callbacks are set, a trainer checkpoint holds
+     * every sub-environment's state, and a trainer that loads it continues
+     * the episodes in flight, so a resumed run equals an uninterrupted one
+     * bit for bit.  Without them (or with a version-1 table) a resumed
+     * trainer starts new episodes, as in 0.1. */
+    uint32_t state_size; /* bytes of one sub-environment's state */
+    /* Writes sub-environment `index`'s state, exactly state_size bytes, to
+     * `buf`.  The bytes may be loaded by another process on another
+     * machine: write them in a fixed byte order. */
+    int (*save_state)(void *user, uint32_t index, void *buf);
+    /* Restores sub-environment `index` from state_size bytes written by
+     * save_state (of a table with the same state_size).  Return nonzero
+     * for bytes you cannot accept; the load then fails with A2C_E_ENV. */
+    int (*load_state)(void *user, uint32_t index, const void *buf);
 } a2c_env;
 
 /* Creates a built-in environment: `id` is a Gymnasium id ("CartPole-v1";
@@ -732,9 +829,12 @@ A2C_API a2c_status a2c_net_load_from_buffer(a2c_net **out, const void *buf, size
 A2C_API a2c_status a2c_net_load(a2c_net **out, const char *path, const a2c_allocator *alloc);
 
 /* Trainer checkpoints: the net checkpoint plus optimizer state, generator
- * states and progress.  Size query, buffer and file writers as for nets
- * (same statuses, same allocation); a2c_trainer_save writes through a
- * temporary file and refuses the same targets as a2c_net_save.
+ * states and progress, and since 0.2 the reward normaliser and the
+ * episodes in flight (calling env->save_state for each sub-environment:
+ * A2C_E_ENV if one fails; a buffer is then left without a valid
+ * checkpoint, a file is not written).  Size query, buffer and file writers
+ * as for nets (same statuses, same allocation); a2c_trainer_save writes
+ * through a temporary file and refuses the same targets as a2c_net_save.
  * Since 0.1. */
 A2C_API a2c_status a2c_trainer_save_size(const a2c_trainer *tr, size_t *size);
 A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, size_t cap,
@@ -742,10 +842,20 @@ A2C_API a2c_status a2c_trainer_save_to_buffer(const a2c_trainer *tr, void *buf, 
 A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path);
 /* Restores a trainer checkpoint into a trainer created with the same
  * architecture and optimizer: parameters, optimizer state, generators and
- * progress.  Hyperparameters stay those the trainer was created with, and
- * environments start new episodes at the next learn.  Returns A2C_OK,
+ * progress.  Hyperparameters stay those the trainer was created with.
+ * Since 0.2 the checkpoint also holds the normaliser's statistics and the
+ * episodes in flight: if the trainer's env has the same shape and saves
+ * its state (version-2 table with state callbacks, as every built-in),
+ * the next learn continues those episodes, so training to N steps, saving
+ * and resuming to M gives bit for bit the trainer of one run to M (with a
+ * constant learning rate; a linear schedule depends on the planned total,
+ * so pass the same total to every learn).  Otherwise the environments
+ * start new episodes at the next learn, as in 0.1; A2C_E_ENV if
+ * env->load_state refused a state (the rest is loaded, and new episodes
+ * start).  Returns A2C_OK,
  * A2C_E_INVALID_ARG (NULL, or another architecture or optimizer),
- * A2C_E_FORMAT (truncated, corrupt, a net-only checkpoint) or A2C_E_NOMEM;
+ * A2C_E_FORMAT (truncated, corrupt, a net-only checkpoint: the message says
+ * so) or A2C_E_NOMEM;
  * the file variant also A2C_E_IO (unreadable, or not a regular file) and,
  * as a2c_net_load, checks the header before reading the rest.  The trainer
  * is unchanged on failure.  Allocates temporary memory through the

@@ -19,6 +19,7 @@
 #include "algo/rollout.h"
 #include "algo/worker.h"
 #include "common/config.h"
+#include "common/rms.h"
 #include "common/rng.h"
 #include "envs/vecenv.h"
 #include "nn/net.h"
@@ -66,6 +67,16 @@ struct a2c_trainer {
     uint64_t win_length[A2C__WINDOW];
     uint32_t win_count, win_next;
     int need_reset;
+    /* SB3's VecNormalize: the observation statistics are the net's; the
+     * reward scaling by the std of the discounted return is the trainer's */
+    int norm_obs, norm_reward;
+    double clip_reward;
+    a2c__rms ret_rms;
+    double ret_mean, ret_var; /* ret_rms's storage */
+    double *returns;          /* discounted return so far, per env */
+    float *obs_norm;          /* the current observations as the net sees them */
+    double ent_coef;          /* at the start; with a linear schedule it decays */
+    int ent_linear;
     int learning; /* inside a2c_trainer_learn: its callbacks may not re-enter */
     /* The optional helper thread does the actor's half of every pass; the
      * norm and the optimizer take each side's parameters separately (a
@@ -97,6 +108,8 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->last_values = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
     tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
+    tr->returns = a2c__carve(n, 1, sizeof(double), block, &used);
+    tr->obs_norm = a2c__carve(n, od, sizeof(float), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
@@ -153,6 +166,12 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     tr->max_grad_norm = a2c__cfg_double(cfg, A2C_PARAM_MAX_GRAD_NORM);
     tr->threads = (int)a2c__cfg_int(cfg, A2C_PARAM_N_THREADS);
     a2c__loss_coefs_from_config(cfg, &tr->coefs);
+    tr->ent_coef = tr->coefs.ent_coef;
+    tr->ent_linear = a2c__cfg_int(cfg, A2C_PARAM_ENT_SCHEDULE) == A2C_SCHEDULE_LINEAR;
+    tr->norm_obs = (int)a2c__cfg_int(cfg, A2C_PARAM_NORM_OBS);
+    tr->norm_reward = (int)a2c__cfg_int(cfg, A2C_PARAM_NORM_REWARD);
+    tr->clip_reward = a2c__cfg_double(cfg, A2C_PARAM_CLIP_REWARD);
+    a2c__rms_init(&tr->ret_rms, &tr->ret_mean, &tr->ret_var, 1);
     /* The net's workspace: the rollout's rows plus n_envs for critic-only
      * passes; the env decides n_envs. */
     if (a2c_config_clone(cfg, &own) != A2C_OK) {
@@ -363,6 +382,12 @@ static void record_episode(a2c_trainer *tr, double ret, uint64_t len)
     tr->episodes++;
 }
 
+/* The current observations as the net takes them. */
+static const float *net_inputs(const a2c_trainer *tr)
+{
+    return tr->norm_obs ? tr->obs_norm : a2c__vecenv_obs(tr->envs);
+}
+
 /* One env step for all sub-environments, from the actions chosen on
  * rollout row block t.  Handles episode ends as SB3 does: the step's
  * `dones`, a reset in the same step (the vec-env layer's), and
@@ -372,7 +397,7 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
 {
     const size_t n = tr->n_envs, od = tr->obs_dim, row0 = t * n;
     a2c_net *net = tr->net;
-    const float *obs = a2c__vecenv_obs(tr->envs);
+    const float *obs = net_inputs(tr);
     a2c_status rc = A2C_OK;
     if (a2c__net_shared(net)) {
         rc = a2c__net_forward_rows(net, obs, row0, n, 1);
@@ -395,10 +420,28 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
     const double *rewards = a2c__vecenv_rewards(tr->envs);
     const int *terminated = a2c__vecenv_terminated(tr->envs);
     const int *truncated = a2c__vecenv_truncated(tr->envs);
+    a2c__rms *obs_rms = a2c__net_obs_rms(net);
+    /* VecNormalize.step_wait's order: the statistics take the new
+     * observations first, and the discounted returns their rewards; then
+     * rewards, and the final observations below, are normalised */
+    if (tr->norm_obs) a2c__rms_update_floats(obs_rms, a2c__vecenv_next_obs(tr->envs), n);
+    double reward_std = 1.0;
+    if (tr->norm_reward) {
+        for (size_t i = 0; i < n; i++) tr->returns[i] = tr->returns[i] * tr->gamma + rewards[i];
+        a2c__rms_update_doubles(&tr->ret_rms, tr->returns, n);
+        reward_std = a2c__rms_std0(&tr->ret_rms);
+    }
+    const double clip = tr->clip_reward;
     size_t n_trunc = 0;
     for (uint32_t i = 0; i < n; i++) {
         const int done = terminated[i] || truncated[i];
-        tr->rewards_f[i] = (float)rewards[i];
+        if (tr->norm_reward) {
+            const double r = rewards[i] / reward_std;
+            tr->rewards_f[i] = (float)(r < -clip ? -clip : r > clip ? clip : r);
+            if (done) tr->returns[i] = 0.0;
+        } else {
+            tr->rewards_f[i] = (float)rewards[i];
+        }
         tr->dones_f[i] = done ? 1.0f : 0.0f;
         if (!done) continue;
         record_episode(tr, a2c__vecenv_episode_return(tr->envs, i),
@@ -410,6 +453,9 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
         }
     }
     if (n_trunc > 0) {
+        if (tr->norm_obs)
+            a2c__rms_normalize(obs_rms, tr->final_obs, n_trunc, a2c__net_clip_obs(net),
+                               tr->final_obs);
         /* Critic on the final observations, in the spare rows. */
         rc = a2c__net_forward_rows(net, tr->final_obs, tr->batch, n_trunc, 0);
         if (rc != A2C_OK) return a2c__fail_status(rc, fn);
@@ -423,6 +469,9 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
                        a2c__net_values(net, row0));
     /* next observations become current; this step's dones start episodes */
     a2c__vecenv_advance(tr->envs);
+    if (tr->norm_obs)
+        a2c__rms_normalize(obs_rms, a2c__vecenv_obs(tr->envs), n, a2c__net_clip_obs(net),
+                           tr->obs_norm);
     memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));
     return A2C_OK;
 }
@@ -540,7 +589,16 @@ static a2c_status reset_all(a2c_trainer *tr, const char *fn)
 {
     const a2c_status rc = a2c__vecenv_reset(tr->envs, fn);
     if (rc != A2C_OK) return rc;
-    for (size_t i = 0; i < tr->n_envs; i++) tr->episode_starts[i] = 1.0f;
+    if (tr->norm_obs) { /* VecNormalize.reset updates the statistics too */
+        a2c__rms *obs_rms = a2c__net_obs_rms(tr->net);
+        a2c__rms_update_floats(obs_rms, a2c__vecenv_obs(tr->envs), tr->n_envs);
+        a2c__rms_normalize(obs_rms, a2c__vecenv_obs(tr->envs), tr->n_envs,
+                           a2c__net_clip_obs(tr->net), tr->obs_norm);
+    }
+    for (size_t i = 0; i < tr->n_envs; i++) {
+        tr->episode_starts[i] = 1.0f;
+        tr->returns[i] = 0.0;
+    }
     tr->need_reset = 0;
     return A2C_OK;
 }
@@ -575,7 +633,7 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
         if (have_helper && tr->pin_mode < 0) choose_mode(tr);
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
         /* bootstrap from V(last observations), in the spare rows */
-        rc = a2c__net_forward_rows(tr->net, a2c__vecenv_obs(tr->envs), tr->batch, tr->n_envs, 0);
+        rc = a2c__net_forward_rows(tr->net, net_inputs(tr), tr->batch, tr->n_envs, 0);
         if (rc != A2C_OK) {
             a2c__fail_status(rc, fn);
             goto fail;
@@ -585,6 +643,7 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                             tr->episode_starts);
         double progress = 1.0 - (double)tr->timesteps / (double)total_timesteps;
         progress = progress < 0.0 ? 0.0 : progress; /* the last rollout may overshoot */
+        if (tr->ent_linear) tr->coefs.ent_coef = tr->ent_coef * progress;
         a2c_train_stats st;
         memset(&st, 0, sizeof st);
         st.size = (uint32_t)sizeof st;
@@ -681,10 +740,90 @@ void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p)
     tr->need_reset = 1; /* environments start new episodes */
 }
 
+/* ---- checkpoints: the collection section (exact resume) ----
+ *
+ * u32 norm_reward, then if set the return statistics and each env's
+ * discounted return; u32 live (episodes in flight), then if set each
+ * env's episode_starts and the vec-env's state (vecenv.c). */
+
+int a2c__trainer_write_collection(a2c__writer *w, const a2c_trainer *tr)
+{
+    a2c__put_u32(w, (uint32_t)tr->n_envs);
+    a2c__put_u32(w, (uint32_t)tr->norm_reward);
+    if (tr->norm_reward) {
+        a2c__rms_write(w, &tr->ret_rms);
+        for (size_t i = 0; i < tr->n_envs; i++) a2c__put_f64(w, tr->returns[i]);
+    }
+    /* episodes are worth saving only with the env's own state */
+    const int live = !tr->need_reset && a2c__vecenv_state_size(tr->envs) > 0;
+    a2c__put_u32(w, (uint32_t)live);
+    if (!live) return 0;
+    a2c__put_floats(w, tr->episode_starts, tr->n_envs);
+    return a2c__vecenv_write_state(w, tr->envs);
+}
+
+a2c_status a2c__trainer_read_collection(a2c__reader *r, a2c_trainer *tr, int commit,
+                                        const char *fn)
+{
+    const size_t n = tr->n_envs;
+    const uint32_t saved_n = a2c__get_u32(r), norm_reward = a2c__get_u32(r);
+    if (saved_n < 1 || saved_n > 65536 || norm_reward > 1) r->bad = 1;
+    if (r->bad) return A2C_E_FORMAT;
+    /* The return statistics carry over to a trainer that scales rewards,
+     * each env's running return only to the same number of envs; a
+     * trainer without reward scaling skips them. */
+    const int keep = norm_reward && tr->norm_reward && commit;
+    if (norm_reward) {
+        double mean, var;
+        a2c__rms tmp;
+        a2c__rms_init(&tmp, &mean, &var, 1);
+        a2c__rms_read(r, &tmp);
+        if (keep) a2c__rms_copy(&tr->ret_rms, &tmp);
+        for (size_t i = 0; i < saved_n; i++) {
+            const double v = a2c__get_f64(r);
+            if (!isfinite(v)) r->bad = 1;
+            if (keep && saved_n == n) tr->returns[i] = v;
+        }
+    }
+    const uint32_t live = a2c__get_u32(r);
+    if (live > 1) r->bad = 1;
+    if (r->bad) return A2C_E_FORMAT;
+    if (!live || saved_n != n) { /* nothing in flight, or not for these envs */
+        if (commit) tr->need_reset = 1;
+        r->left = 0; /* the episodes of other envs are not read */
+        return A2C_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float v = a2c__get_f32(r);
+        if (v != 0.0f && v != 1.0f) r->bad = 1;
+        if (commit) tr->episode_starts[i] = v;
+    }
+    if (r->bad) return A2C_E_FORMAT;
+    a2c_status rc = a2c__vecenv_read_state(r, tr->envs, commit, fn);
+    if (rc == A2C_E_INVALID_ARG) { /* another env: start new episodes */
+        if (commit) tr->need_reset = 1;
+        r->bad = 0;
+        r->left = 0;
+        return A2C_OK;
+    }
+    if (rc != A2C_OK) {
+        if (commit) tr->need_reset = 1;
+        return rc;
+    }
+    if (commit) {
+        if (tr->norm_obs)
+            a2c__rms_normalize(a2c__net_obs_rms(tr->net), a2c__vecenv_obs(tr->envs), n,
+                               a2c__net_clip_obs(tr->net), tr->obs_norm);
+        tr->need_reset = 0;
+    }
+    return A2C_OK;
+}
+
 /* ---- test hooks ---- */
 
 const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr) { return tr->ro; }
 uint64_t a2c__trainer_episodes(const a2c_trainer *tr) { return tr->episodes; }
+const a2c__rms *a2c__trainer_ret_rms(const a2c_trainer *tr) { return &tr->ret_rms; }
 void a2c__trainer_pin_mode(a2c_trainer *tr, int mode) { tr->pin_mode = mode; }
 int a2c__trainer_helper_running(const a2c_trainer *tr)
 {

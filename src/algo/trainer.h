@@ -6,6 +6,7 @@
 
 #include "common/codec.h"
 #include "common/common.h"
+#include "common/rms.h"
 #include "kernels/kernels.h"
 
 /* Episodes in the running statistics: SB3's stats_window_size. */
@@ -37,11 +38,24 @@ int a2c__trainer_learning(const a2c_trainer *tr);
 void a2c__progress_read(a2c__reader *r, a2c__progress *out);
 void a2c__trainer_commit_progress(a2c_trainer *tr, const a2c__progress *p);
 
+/* The collection section: the reward normaliser and the episodes in
+ * flight, for exact resume.  Writing returns nonzero if an environment's
+ * save_state failed.  Reading with commit 0 checks (A2C_E_FORMAT); with
+ * commit 1 applies, after the progress section was committed: the
+ * environments' states (A2C_E_ENV if one is refused, recorded under `fn`;
+ * the trainer then starts new episodes), or, if the trainer's env cannot
+ * take them (another env, no state callbacks), new episodes. */
+int a2c__trainer_write_collection(a2c__writer *w, const a2c_trainer *tr);
+a2c_status a2c__trainer_read_collection(a2c__reader *r, a2c_trainer *tr, int commit,
+                                        const char *fn);
+
 /* Tests: the rollout of the last update, finished episodes, the kernels
  * of the net and the optimizer, and the helper-thread mode (-1 chooses by
  * timing, 0 always inline, 1 always the helper). */
 const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr);
 uint64_t a2c__trainer_episodes(const a2c_trainer *tr);
+/* The return statistics that scale rewards (A2C_PARAM_NORM_REWARD). */
+const a2c__rms *a2c__trainer_ret_rms(const a2c_trainer *tr);
 void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k);
 void a2c__trainer_pin_mode(a2c_trainer *tr, int mode);
 /* 1 while the helper thread exists (only inside a2c_trainer_learn). */

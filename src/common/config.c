@@ -50,6 +50,14 @@ static const param_info params[A2C__PARAM_COUNT] = {
     {"shared_trunk", 1, 0, 1, 0},
     {"max_batch", 1, 0, 1 << 24, 0},
     {"n_threads", 1, 1, 2, 1},
+    {"norm_obs", 1, 0, 1, 0},
+    {"norm_reward", 1, 0, 1, 0},
+    {"clip_obs", 0, 1e-6, 1e12, 10.0},
+    {"clip_reward", 0, 1e-6, 1e12, 10.0},
+    {"ent_schedule", 1, 0, 1, A2C_SCHEDULE_CONSTANT},
+    {"use_sde", 1, 0, 1, 0},
+    {"sde_sample_freq", 1, -1, 1 << 30, -1},
+    {"log_std_init", 0, -20.0, 20.0, 0.0},
 };
 
 static const param_info *info(a2c_param p)
@@ -198,7 +206,7 @@ static a2c_status set_int_as(a2c_config *cfg, a2c_param param, int64_t value, co
     if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
     if (!pi) return unknown_param(fn, param);
     if (!pi->is_int) return set_double_as(cfg, param, (double)value, text, fn);
-    if ((double)value < pi->lo || (double)value > pi->hi || value < 0)
+    if ((double)value < pi->lo || (double)value > pi->hi)
         return out_of_range(fn, pi, shown_int(shown, sizeof shown, text, value));
     cfg->i[param - A2C__PARAM_FIRST] = value;
     return A2C_OK;
@@ -504,61 +512,210 @@ bad:
     return a2c__fail(A2C_E_INVALID_ARG, fn, "net_arch is '%.60s', expected %s", text, why);
 }
 
+/* ---- Python-style keyword lists: dict(a=1, b=[2, 3]) or {'a': 1} ---- */
+
+#define KWARGS_MAX 8
+#define KWARG_TEXT 96
+
+typedef struct kwarg {
+    char key[32];
+    char value[KWARG_TEXT];
+} kwarg;
+
+/* Copies [b, e) into dst (capacity cap) without surrounding spaces and,
+ * for keys, quotes; 0 if it does not fit or is empty. */
+static int copy_trimmed(char *dst, size_t cap, const char *b, const char *e, int unquote)
+{
+    while (b < e && *b == ' ') b++;
+    while (e > b && e[-1] == ' ') e--;
+    if (unquote && e - b >= 2 && (*b == '\'' || *b == '"') && e[-1] == *b) {
+        b++;
+        e--;
+    }
+    if (e <= b || (size_t)(e - b) >= cap) return 0;
+    memcpy(dst, b, (size_t)(e - b));
+    dst[e - b] = '\0';
+    return 1;
+}
+
+/* Splits "dict(k=v, ...)" or "{'k': v, ...}" into at most KWARGS_MAX
+ * pairs; commas inside brackets or parentheses belong to the value.
+ * Returns the number of pairs, or -1 for text of another shape. */
+static int split_kwargs(const char *text, kwarg *out)
+{
+    const char *p = text;
+    while (*p == ' ') p++;
+    char close;
+    if (strncmp(p, "dict(", 5) == 0) {
+        p += 5;
+        close = ')';
+    } else if (*p == '{') {
+        p++;
+        close = '}';
+    } else {
+        return -1;
+    }
+    const char *end = p + strlen(p);
+    while (end > p && end[-1] == ' ') end--;
+    if (end == p || end[-1] != close) return -1;
+    end--;
+    int n = 0;
+    while (p < end) {
+        const char *item = p, *sep = NULL;
+        int depth = 0;
+        for (; p < end && (depth > 0 || *p != ','); p++) {
+            if (*p == '(' || *p == '[' || *p == '{') depth++;
+            else if (*p == ')' || *p == ']' || *p == '}') depth--;
+            else if (depth == 0 && !sep && (*p == '=' || *p == ':')) sep = p;
+            if (depth < 0) return -1;
+        }
+        if (depth != 0 || !sep || n >= KWARGS_MAX) return -1;
+        if (!copy_trimmed(out[n].key, sizeof out[n].key, item, sep, 1) ||
+            !copy_trimmed(out[n].value, sizeof out[n].value, sep + 1, p, 0))
+            return -1;
+        n++;
+        if (p < end) p++; /* the comma */
+    }
+    return n;
+}
+
+static a2c_status set_text_as(a2c_config *cfg, const char *name, const char *value,
+                              const char *fn);
+
+/* The zoo's `normalize`: True/False for VecNormalize with its defaults or
+ * none, or a dict of VecNormalize's keyword arguments. */
+static a2c_status set_normalize_text(a2c_config *cfg, const char *value, const char *fn)
+{
+    int64_t on;
+    if (parse_bool(value, &on)) {
+        cfg->i[A2C_PARAM_NORM_OBS - A2C__PARAM_FIRST] = on;
+        cfg->i[A2C_PARAM_NORM_REWARD - A2C__PARAM_FIRST] = on;
+        return A2C_OK;
+    }
+    kwarg kw[KWARGS_MAX];
+    const int n = split_kwargs(value, kw);
+    if (n < 0)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "normalize is '%.60s', expected True, False "
+                         "or a dict such as {'norm_obs': True, 'norm_reward': False}", value);
+    /* VecNormalize(**kwargs) with the keys not given at their defaults */
+    cfg->i[A2C_PARAM_NORM_OBS - A2C__PARAM_FIRST] = 1;
+    cfg->i[A2C_PARAM_NORM_REWARD - A2C__PARAM_FIRST] = 1;
+    for (int k = 0; k < n; k++) {
+        const char *key = kw[k].key;
+        if (strcmp(key, "norm_obs") && strcmp(key, "norm_reward") && strcmp(key, "clip_obs") &&
+            strcmp(key, "clip_reward"))
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "normalize's key '%s' is not supported "
+                             "(norm_obs, norm_reward, clip_obs, clip_reward are; VecNormalize's "
+                             "gamma is always the config's gamma)", key);
+        const a2c_status rc = set_text_as(cfg, key, kw[k].value, fn);
+        if (rc != A2C_OK) return rc;
+    }
+    return A2C_OK;
+}
+
+/* SB3's policy_kwargs, as the zoo writes them: dict(log_std_init=-2,
+ * ortho_init=False, net_arch=[64, 64], activation_fn=nn.ReLU). */
+static a2c_status set_policy_kwargs_text(a2c_config *cfg, const char *value, const char *fn)
+{
+    kwarg kw[KWARGS_MAX];
+    const int n = split_kwargs(value, kw);
+    if (n < 0)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "policy_kwargs is '%.60s', expected a dict "
+                         "such as dict(log_std_init=-2, ortho_init=False)", value);
+    for (int k = 0; k < n; k++) {
+        const char *key = kw[k].key;
+        if (strcmp(key, "net_arch") && strcmp(key, "activation_fn") &&
+            strcmp(key, "ortho_init") && strcmp(key, "log_std_init"))
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "policy_kwargs' key '%s' is not supported "
+                             "(net_arch, activation_fn, ortho_init, log_std_init are)", key);
+        const a2c_status rc = set_text_as(cfg, key, kw[k].value, fn);
+        if (rc != A2C_OK) return rc;
+    }
+    return A2C_OK;
+}
+
 A2C_API a2c_status a2c_config_set_string(a2c_config *cfg, const char *name, const char *value)
 {
     if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, __func__, "cfg is NULL");
     if (!name) return a2c__fail(A2C_E_INVALID_ARG, __func__, "name is NULL");
     if (!value) return a2c__fail(A2C_E_INVALID_ARG, __func__, "value is NULL");
-    if (strcmp(name, "net_arch") == 0) return set_net_arch_text(cfg, value, __func__);
+    /* Compound values set several parameters: work on a copy so that a
+     * refused one leaves the config as it was. */
+    a2c_config work = *cfg;
+    const a2c_status rc = set_text_as(&work, name, value, __func__);
+    if (rc == A2C_OK) *cfg = work;
+    return rc;
+}
+
+a2c_status a2c__config_set_texts(a2c_config *cfg, const char *const *names,
+                                 const char *const *values, size_t n, const char *fn)
+{
+    a2c_config work = *cfg;
+    a2c_status rc = A2C_OK;
+    for (size_t k = 0; k < n && rc == A2C_OK; k++) rc = set_text_as(&work, names[k], values[k], fn);
+    if (rc == A2C_OK) *cfg = work;
+    return rc;
+}
+
+static a2c_status set_text_as(a2c_config *cfg, const char *name, const char *value,
+                              const char *fn)
+{
+    if (strcmp(name, "net_arch") == 0) return set_net_arch_text(cfg, value, fn);
+    if (strcmp(name, "normalize") == 0) return set_normalize_text(cfg, value, fn);
+    if (strcmp(name, "policy_kwargs") == 0) return set_policy_kwargs_text(cfg, value, fn);
     const a2c_param p = param_named(name);
     const param_info *pi = info(p);
-    if (!pi) return a2c__fail(A2C_E_INVALID_ARG, __func__, "unknown parameter '%s'", name);
+    if (!pi) return a2c__fail(A2C_E_INVALID_ARG, fn, "unknown parameter '%s'", name);
     const char *expected = "a number"; /* what the text should have been */
     int64_t iv;
     double dv;
     switch (p) {
-    case A2C_PARAM_LEARNING_RATE: {
+    case A2C_PARAM_LEARNING_RATE:
+    case A2C_PARAM_ENT_COEF: {
         int linear = strncmp(value, "lin_", 4) == 0;
         expected = "a number or lin_<number>";
         if (!a2c__parse_double(linear ? value + 4 : value, &dv)) goto bad;
-        if (!isfinite(dv)) return out_of_range(__func__, pi, value);
-        a2c_status rc = set_double_as(cfg, p, dv, value, __func__);
+        if (!isfinite(dv)) return out_of_range(fn, pi, value);
+        a2c_status rc = set_double_as(cfg, p, dv, value, fn);
         if (rc != A2C_OK) return rc;
-        return set_int_as(cfg, A2C_PARAM_LR_SCHEDULE,
-                          linear ? A2C_SCHEDULE_LINEAR : A2C_SCHEDULE_CONSTANT, NULL, __func__);
+        const a2c_param schedule =
+            p == A2C_PARAM_ENT_COEF ? A2C_PARAM_ENT_SCHEDULE : A2C_PARAM_LR_SCHEDULE;
+        return set_int_as(cfg, schedule, linear ? A2C_SCHEDULE_LINEAR : A2C_SCHEDULE_CONSTANT,
+                          NULL, fn);
     }
     case A2C_PARAM_ACTIVATION_FN:
         expected = "tanh, relu, nn.Tanh or nn.ReLU";
         if (!strcmp(value, "tanh") || !strcmp(value, "nn.Tanh")) iv = A2C_ACTIVATION_TANH;
         else if (!strcmp(value, "relu") || !strcmp(value, "nn.ReLU")) iv = A2C_ACTIVATION_RELU;
         else goto bad;
-        return set_int_as(cfg, p, iv, value, __func__);
+        return set_int_as(cfg, p, iv, value, fn);
     case A2C_PARAM_VALUE_LOSS:
         expected = "mse or huber";
         if (!strcmp(value, "mse")) iv = A2C_VALUE_LOSS_MSE;
         else if (!strcmp(value, "huber")) iv = A2C_VALUE_LOSS_HUBER;
         else goto bad;
-        return set_int_as(cfg, p, iv, value, __func__);
+        return set_int_as(cfg, p, iv, value, fn);
     case A2C_PARAM_LR_SCHEDULE:
+    case A2C_PARAM_ENT_SCHEDULE:
         expected = "constant or linear";
         if (!strcmp(value, "constant")) iv = A2C_SCHEDULE_CONSTANT;
         else if (!strcmp(value, "linear")) iv = A2C_SCHEDULE_LINEAR;
         else goto bad;
-        return set_int_as(cfg, p, iv, value, __func__);
+        return set_int_as(cfg, p, iv, value, fn);
     default: break;
     }
-    if (pi->is_int && parse_bool(value, &iv)) return set_int_as(cfg, p, iv, value, __func__);
+    if (pi->is_int && parse_bool(value, &iv)) return set_int_as(cfg, p, iv, value, fn);
     if (pi->is_int && pi->lo == 0.0 && pi->hi == 1.0) expected = "True or False";
     /* Whole numbers are read exactly, not through a double: a 64-bit seed
      * keeps every digit. */
-    if (pi->is_int && parse_whole(value, &iv)) return set_int_as(cfg, p, iv, value, __func__);
+    if (pi->is_int && parse_whole(value, &iv)) return set_int_as(cfg, p, iv, value, fn);
     if (!a2c__parse_double(value, &dv)) goto bad;
     /* text that overflows a double ("1e400") is out of range, not a NaN
      * handed in by a caller */
-    if (!isfinite(dv)) return out_of_range(__func__, pi, value);
-    return set_double_as(cfg, p, dv, value, __func__);
+    if (!isfinite(dv)) return out_of_range(fn, pi, value);
+    return set_double_as(cfg, p, dv, value, fn);
 bad:
-    return a2c__fail(A2C_E_INVALID_ARG, __func__, "%s is '%.60s', expected %s", pi->name, value,
+    return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is '%.60s', expected %s", pi->name, value,
                      expected);
 }
 

@@ -9,12 +9,16 @@
 
 /* The parameter enum runs from A2C__PARAM_FIRST, without gaps. */
 #define A2C__PARAM_FIRST 100
-#define A2C__PARAM_COUNT 24
+#define A2C__PARAM_COUNT 32
 
 double a2c__cfg_double(const a2c_config *cfg, a2c_param p);
 int64_t a2c__cfg_int(const a2c_config *cfg, a2c_param p);
 /* The allocator every object made from `cfg` allocates through. */
 const a2c_allocator *a2c__config_allocator(const a2c_config *cfg);
+/* a2c_config_set_string of n name/value pairs in order, for public
+ * function `fn` (presets): all of them, or none and the config unchanged. */
+a2c_status a2c__config_set_texts(a2c_config *cfg, const char *const *names,
+                                 const char *const *values, size_t n, const char *fn);
 /* Locale-independent decimal parse of the whole string; 0 on failure. */
 int a2c__parse_double(const char *s, double *out);
 

@@ -7,11 +7,10 @@
  * the same double operations) and the Makefile forbids FMA contraction, so
  * a step differs from Gymnasium's only where libm's sin/cos differ from
  * NumPy's by an ulp or so. */
-#include "common/error.h"
 #include "common/rng.h"
+#include "envs/builtin.h"
 #include "envs/envs.h"
 
-#include <inttypes.h>
 #include <math.h>
 
 #define CP_PI 3.14159265358979323846
@@ -31,7 +30,8 @@ static const double x_threshold = 2.4;
 static const double reset_low = -0.05, reset_high = 0.05;
 
 #define CP_MAX_STEPS 500u
-#define CP_MAX_ENVS 65536u
+/* First word of a saved sub-env (builtin.h) */
+#define CP_STATE_TAG 0x31305043u /* "CP01" */
 
 typedef struct cp_sub {
     double x, x_dot, theta, theta_dot;
@@ -40,14 +40,12 @@ typedef struct cp_sub {
     unsigned char started; /* reset at least once (Gymnasium's OrderEnforcing) */
 } cp_sub;
 
-/* The whole env is this one block: the table the host sees, the bounds it
- * points at, and every sub-environment. */
+/* The whole env is this one block: the shared header (builtin.h: the
+ * table the host sees), the bounds the table points at, and every
+ * sub-environment. */
 typedef struct cartpole {
-    a2c_env env;
-    a2c_allocator alloc;
-    size_t size;
-    uint32_t num_envs;
-    float obs_low[4], obs_high[4];
+    a2c__builtin head;
+    float bounds[2 * 4]; /* obs_low, obs_high */
     cp_sub sub[];
 } cartpole;
 
@@ -100,11 +98,16 @@ static inline void advance(cp_sub *s, int32_t action, float *obs, double *reward
     *truncated = s->elapsed >= CP_MAX_STEPS;
 }
 
+/* Whether sub-env `s` may take `action`: a valid action, after a reset. */
+static int ready(const cp_sub *s, int32_t action)
+{
+    return (action == 0 || action == 1) && s->started;
+}
+
 static int cp_reset(void *user, uint32_t index, uint64_t seed, float *obs)
 {
-    cartpole *cp = user;
-    if (!cp || index >= cp->num_envs || !obs) return 1;
-    cp_sub *s = &cp->sub[index];
+    cp_sub *s = a2c__builtin_sub(user, index);
+    if (!s || !obs) return 1;
     a2c__rng r;
     a2c__rng_seed(&r, seed, 0);
     double v[4];
@@ -124,10 +127,10 @@ static int cp_step(void *user, uint32_t index, int32_t action, const float *box_
                    float *obs, double *reward, int *terminated, int *truncated)
 {
     (void)box_action; /* a discrete env: the library passes NULL */
-    cartpole *cp = user;
-    if (!cp || index >= cp->num_envs || !obs || !reward || !terminated || !truncated) return 1;
-    if ((action != 0 && action != 1) || !cp->sub[index].started) return 1;
-    advance(&cp->sub[index], action, obs, reward, terminated, truncated);
+    cp_sub *s = a2c__builtin_sub(user, index);
+    if (!s || !a2c__builtin_outputs(obs, reward, terminated, truncated)) return 1;
+    if (!ready(s, action)) return 1;
+    advance(s, action, obs, reward, terminated, truncated);
     return 0;
 }
 
@@ -136,13 +139,12 @@ static int cp_step_all(void *user, const int32_t *actions, const float *box_acti
 {
     (void)box_actions;
     cartpole *cp = user;
-    if (!cp || !actions || !obs || !rewards || !terminated || !truncated) return 1;
-    const uint32_t n = cp->num_envs;
+    if (!cp || !actions || !a2c__builtin_outputs(obs, rewards, terminated, truncated)) return 1;
+    const uint32_t n = cp->head.num_envs;
     /* Check everything first, so a bad action leaves every sub-env as it
      * was rather than half the batch stepped. */
     int bad = 0;
-    for (uint32_t i = 0; i < n; i++)
-        bad |= (actions[i] != 0 && actions[i] != 1) | !cp->sub[i].started;
+    for (uint32_t i = 0; i < n; i++) bad |= !ready(&cp->sub[i], actions[i]);
     if (bad) return 1;
     for (uint32_t i = 0; i < n; i++)
         advance(&cp->sub[i], actions[i], obs + 4 * (size_t)i, &rewards[i], &terminated[i],
@@ -150,75 +152,57 @@ static int cp_step_all(void *user, const int32_t *actions, const float *box_acti
     return 0;
 }
 
-static void cp_close(void *user)
+/* ---- saved state: tag, the four doubles, elapsed, started, fell ---- */
+
+static void to_saved(const void *sub, a2c__saved *out)
 {
-    cartpole *cp = user;
-    if (!cp) return;
-    const a2c_allocator a = cp->alloc; /* the block holds the allocator */
-    a2c__free(&a, cp, cp->size);
+    const cp_sub *s = sub;
+    *out = (a2c__saved){.x = {s->x, s->x_dot, s->theta, s->theta_dot}, .elapsed = s->elapsed,
+                        .started = s->started, .flag = s->fell};
 }
 
-/* Only a2c_env_make calls the make function, so its failures are recorded
- * under that name. */
-static const char make_fn[] = "a2c_env_make";
+static int cp_load_state(void *user, uint32_t index, const void *buf)
+{
+    a2c__saved v;
+    cp_sub *s = a2c__builtin_load(user, index, buf, &v);
+    if (!s) return 1;
+    /* a fall takes a step */
+    if (v.flag && v.elapsed == 0) return 1;
+    /* The state is unbounded (a fallen pole keeps being simulated) but
+     * finite. */
+    if (!isfinite(v.x[0]) || !isfinite(v.x[1]) || !isfinite(v.x[2]) || !isfinite(v.x[3]))
+        return 1;
+    *s = (cp_sub){.x = v.x[0], .x_dot = v.x[1], .theta = v.x[2], .theta_dot = v.x[3],
+                  .elapsed = v.elapsed, .fell = (unsigned char)v.flag,
+                  .started = (unsigned char)v.started};
+    return 0;
+}
+
+static const a2c__builtin_desc cartpole_desc = {
+    .id = "CartPole-v1", .max_steps = CP_MAX_STEPS,
+    .obs_dim = 4, .action_kind = A2C_SPACE_DISCRETE, .action_dim = 2,
+    .bounds_offset = offsetof(cartpole, bounds), .head_size = offsetof(cartpole, sub),
+    .sub_size = sizeof(cp_sub),
+    .state_tag = CP_STATE_TAG, .n_doubles = 4, .has_flag = 1, .to_saved = to_saved,
+    .reset = cp_reset, .step = cp_step, .step_all = cp_step_all, .load_state = cp_load_state,
+};
 
 a2c_status a2c__cartpole_make(a2c_env **out, uint32_t num_envs, const a2c_allocator *alloc)
 {
-    if (!out) return a2c__fail(A2C_E_INVALID_ARG, make_fn, "out is NULL");
-    *out = NULL;
-    if (num_envs == 0 || num_envs > CP_MAX_ENVS)
-        return a2c__fail(A2C_E_INVALID_ARG, make_fn, "num_envs is %" PRIu32 ", expected 1..%u",
-                         num_envs, CP_MAX_ENVS);
-    a2c_allocator a;
-    if (a2c__allocator(alloc, &a, make_fn) != A2C_OK) return A2C_E_INVALID_ARG;
-    const size_t size = sizeof(cartpole) + (size_t)num_envs * sizeof(cp_sub);
-    cartpole *cp = a2c__alloc(&a, size); /* zeroed: no sub-env started yet */
-    if (!cp)
-        return a2c__fail(A2C_E_NOMEM, make_fn,
-                         "cannot allocate CartPole-v1 for %" PRIu32 " envs (%zu bytes)",
-                         num_envs, size);
-    cp->alloc = a;
-    cp->size = size;
-    cp->num_envs = num_envs;
     /* Gymnasium's observation space: twice the termination limits for x
      * and theta, unbounded velocities. */
-    const float high[4] = {(float)(x_threshold * 2), HUGE_VALF, (float)(theta_threshold * 2),
-                           HUGE_VALF};
-    for (int k = 0; k < 4; k++) {
-        cp->obs_high[k] = high[k];
-        cp->obs_low[k] = -high[k];
-    }
-    a2c_env *e = &cp->env;
-    e->version = A2C_ENV_V1;
-    e->num_envs = num_envs;
-    e->obs_dim = 4;
-    e->action_kind = A2C_SPACE_DISCRETE;
-    e->action_dim = 2;
-    e->max_episode_steps = CP_MAX_STEPS;
-    e->obs_low = cp->obs_low;
-    e->obs_high = cp->obs_high;
-    e->action_low = NULL;
-    e->action_high = NULL;
-    e->user = cp;
-    e->reset = cp_reset;
-    e->step = cp_step;
-    e->step_all = cp_step_all;
-    e->close = cp_close;
-    *out = e;
-    return A2C_OK;
+    const float x_high = (float)(x_threshold * 2), theta_high = (float)(theta_threshold * 2);
+    const a2c__bounds bounds = {
+        .obs_low = {-x_high, -HUGE_VALF, -theta_high, -HUGE_VALF},
+        .obs_high = {x_high, HUGE_VALF, theta_high, HUGE_VALF},
+    };
+    return a2c__builtin_make(out, num_envs, alloc, &cartpole_desc, &bounds);
 }
 
-/* Test hooks.  They go through `user`, not the table's address, in case a
- * host copied the table. */
-static cp_sub *sub_of(const a2c_env *env, uint32_t index)
-{
-    cartpole *cp = env ? env->user : NULL;
-    return cp && index < cp->num_envs ? &cp->sub[index] : NULL;
-}
-
+/* Test hooks (envs.h) */
 void a2c__cartpole_get_state(const a2c_env *env, uint32_t index, double state[4])
 {
-    const cp_sub *s = sub_of(env, index);
+    const cp_sub *s = a2c__builtin_sub_of(env, index);
     if (!s || !state) return;
     state[0] = s->x;
     state[1] = s->x_dot;
@@ -228,7 +212,7 @@ void a2c__cartpole_get_state(const a2c_env *env, uint32_t index, double state[4]
 
 void a2c__cartpole_set_state(a2c_env *env, uint32_t index, const double state[4])
 {
-    cp_sub *s = sub_of(env, index);
+    cp_sub *s = a2c__builtin_sub_of(env, index);
     if (!s || !state) return;
     s->x = state[0];
     s->x_dot = state[1];

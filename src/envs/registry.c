@@ -16,6 +16,10 @@ typedef struct builtin {
 /* Append only: a2c_env_name's indices are visible to hosts. */
 static const builtin builtins[] = {
     {"CartPole-v1", a2c__cartpole_make, 475.0, 1},
+    {"Acrobot-v1", a2c__acrobot_make, -100.0, 1},
+    {"MountainCar-v0", a2c__mountain_car_make, -110.0, 1},
+    {"MountainCarContinuous-v0", a2c__mountain_car_continuous_make, 90.0, 1},
+    {"Pendulum-v1", a2c__pendulum_make, 0.0, 0},
 };
 
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])

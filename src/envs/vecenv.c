@@ -25,8 +25,9 @@ a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn)
 {
     const a2c_status bad = A2C_E_INVALID_ARG;
     if (!env) return a2c__fail(bad, fn, "env is NULL");
-    if (env->version != A2C_ENV_V1)
-        return a2c__fail(bad, fn, "env->version is %u, expected A2C_ENV_V1", env->version);
+    if (env->version != A2C_ENV_V1 && env->version != A2C_ENV_V2)
+        return a2c__fail(bad, fn, "env->version is %u, expected A2C_ENV_V1 or A2C_ENV_V2",
+                         env->version);
     if (env->num_envs < 1 || env->num_envs > 65536)
         return a2c__fail(bad, fn, "env->num_envs is %u, expected 1..65536", env->num_envs);
     if (env->obs_dim < 1 || env->obs_dim > A2C_MAX_WIDTH)
@@ -41,6 +42,10 @@ a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn)
     if (!env->reset) return a2c__fail(bad, fn, "env->reset is NULL");
     if (!env->step && !env->step_all)
         return a2c__fail(bad, fn, "env->step and env->step_all are both NULL");
+    if (env->version >= A2C_ENV_V2 && env->state_size > 0 &&
+        (!env->save_state || !env->load_state))
+        return a2c__fail(bad, fn, "env->state_size is %u but env->%s is NULL", env->state_size,
+                         env->save_state ? "load_state" : "save_state");
     return A2C_OK;
 }
 
@@ -137,6 +142,8 @@ a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve) { return ve->reset_rng; }
 void a2c__vecenv_set_step_cap(a2c__vecenv *ve, uint64_t cap) { ve->step_cap = cap; }
 void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng) { ve->reset_rng = *rng; }
 
+const float *a2c__vecenv_next_obs(const a2c__vecenv *ve) { return ve->next_obs; }
+
 void a2c__vecenv_advance(a2c__vecenv *ve)
 {
     float *swap = ve->obs;
@@ -208,4 +215,64 @@ a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const floa
         if (rc != A2C_OK) return rc;
     }
     return A2C_OK;
+}
+
+/* ---- exact resume ---- */
+
+uint32_t a2c__vecenv_state_size(const a2c__vecenv *ve)
+{
+    const a2c_env *env = ve->env;
+    return env->version >= A2C_ENV_V2 && env->save_state && env->load_state ? env->state_size
+                                                                             : 0;
+}
+
+int a2c__vecenv_write_state(a2c__writer *w, const a2c__vecenv *ve)
+{
+    const a2c_env *env = ve->env;
+    const uint32_t size = a2c__vecenv_state_size(ve);
+    int failed = 0;
+    a2c__put_u32(w, ve->n);
+    a2c__put_u32(w, (uint32_t)ve->obs_dim);
+    a2c__put_u32(w, size);
+    for (uint32_t i = 0; i < ve->n; i++) {
+        a2c__put_floats(w, ve->obs + i * ve->obs_dim, ve->obs_dim);
+        a2c__put_f64(w, ve->ep_return[i]);
+        a2c__put_u64(w, ve->ep_length[i]);
+        if (w->p && size > 0) failed |= env->save_state(env->user, i, w->p + w->len) != 0;
+        w->len += size;
+    }
+    return failed;
+}
+
+/* The state is read twice: to check it (commit 0), then to apply it. */
+a2c_status a2c__vecenv_read_state(a2c__reader *r, a2c__vecenv *ve, int commit, const char *fn)
+{
+    const a2c_env *env = ve->env;
+    if (a2c__get_u32(r) != ve->n || a2c__get_u32(r) != ve->obs_dim) r->bad = 1;
+    const uint32_t size = a2c__get_u32(r);
+    if (r->bad) return A2C_E_FORMAT;
+    /* another env, or one that cannot take its state back */
+    if (size == 0 || size != a2c__vecenv_state_size(ve)) return A2C_E_INVALID_ARG;
+    for (uint32_t i = 0; i < ve->n && !r->bad; i++) {
+        float *obs = ve->obs + i * ve->obs_dim;
+        for (size_t k = 0; k < ve->obs_dim; k++) {
+            const float v = a2c__get_f32(r);
+            if (!isfinite(v)) r->bad = 1;
+            if (commit) obs[k] = v;
+        }
+        const double ret = a2c__get_f64(r);
+        const uint64_t len = a2c__get_u64(r);
+        const unsigned char *bytes = a2c__get_bytes(r, size);
+        if (!isfinite(ret) || len > ((uint64_t)1 << 53) || r->bad) {
+            r->bad = 1;
+            break;
+        }
+        if (!commit) continue;
+        ve->ep_return[i] = ret;
+        ve->ep_length[i] = len;
+        if (size > 0 && env->load_state(env->user, i, bytes) != 0)
+            return a2c__fail(A2C_E_ENV, fn, "env->load_state refused the state of "
+                                            "sub-environment %u", i);
+    }
+    return r->bad ? A2C_E_FORMAT : A2C_OK;
 }

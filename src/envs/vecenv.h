@@ -11,6 +11,7 @@
 #ifndef A2C_ENVS_VECENV_H
 #define A2C_ENVS_VECENV_H
 
+#include "common/codec.h"
 #include "common/common.h"
 #include "common/rng.h"
 
@@ -50,6 +51,9 @@ const int *a2c__vecenv_truncated(const a2c__vecenv *ve);
 const float *a2c__vecenv_final_obs(const a2c__vecenv *ve, uint32_t i);
 double a2c__vecenv_episode_return(const a2c__vecenv *ve, uint32_t i);
 uint64_t a2c__vecenv_episode_length(const a2c__vecenv *ve, uint32_t i);
+/* The observations the last step returned (a new episode's first where
+ * one ended), before a2c__vecenv_advance makes them current. */
+const float *a2c__vecenv_next_obs(const a2c__vecenv *ve);
 /* The next observations become the current ones. */
 void a2c__vecenv_advance(a2c__vecenv *ve);
 
@@ -60,5 +64,23 @@ void a2c__vecenv_set_step_cap(a2c__vecenv *ve, uint64_t cap);
 /* The reset generator, saved in trainer checkpoints. */
 a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve);
 void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng);
+
+/* ---- exact resume (trainer checkpoints) ----
+ *
+ * The state of the episodes in flight: per sub-environment the current
+ * observation, the episode's return and length so far, and the
+ * environment's own state_size bytes from env->save_state (a version-2
+ * table; 0 bytes otherwise). */
+
+/* Bytes of one sub-environment's own state; 0 if the env cannot save it. */
+uint32_t a2c__vecenv_state_size(const a2c__vecenv *ve);
+/* Writes (or with w->p NULL, counts) the state; nonzero if a save_state
+ * callback failed. */
+int a2c__vecenv_write_state(a2c__writer *w, const a2c__vecenv *ve);
+/* Reads the state: with commit 0 only checks it (A2C_E_FORMAT for a short
+ * or impossible one, A2C_E_INVALID_ARG if it belongs to an env of another
+ * shape or state size), with commit 1 also applies it, calling
+ * env->load_state (A2C_E_ENV, recorded under `fn`, if that refuses). */
+a2c_status a2c__vecenv_read_state(a2c__reader *r, a2c__vecenv *ve, int commit, const char *fn);
 
 #endif /* A2C_ENVS_VECENV_H */

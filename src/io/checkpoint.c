@@ -36,14 +36,15 @@ static const unsigned char MAGIC[8] = {0x89, 'A', '2', 'C', '\r', '\n', 0x1a, '\
  * limits is far smaller. */
 #define MAX_FILE_BYTES ((size_t)1 << 31)
 
-/* Section ids.  Append only; 5 and 6 are kept for the observation and
- * reward normaliser and for distribution state. */
+/* Section ids.  Append only; 6 is kept for distribution state. */
 enum {
     SECTION_CONFIG = 1,
     SECTION_NET = 2,
     SECTION_OPTIMIZER = 3,
     SECTION_PROGRESS = 4,
-    SECTION_IDS = 5 /* one past the largest id this version knows */
+    SECTION_OBS_NORM = 5,   /* nets that normalise observations; required */
+    SECTION_COLLECTION = 7, /* trainers: reward normaliser, episodes in flight; optional */
+    SECTION_IDS = 8         /* one past the largest id this version knows */
 };
 /* Section flag: a reader that does not know the id must refuse the file.
  * Without it an unknown section is skipped. */
@@ -56,33 +57,44 @@ static const char *section_name(uint32_t id)
     case SECTION_NET: return "network";
     case SECTION_OPTIMIZER: return "optimizer";
     case SECTION_PROGRESS: return "progress";
+    case SECTION_OBS_NORM: return "observation normaliser";
+    case SECTION_COLLECTION: return "collection";
     }
     return "unknown";
 }
 
 /* ---- writing ---- */
 
-/* Writes one section's bytes (or, with w->p NULL, counts them). */
-static void put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2c_trainer *tr)
+/* Writes one section's bytes (or, with w->p NULL, counts them); nonzero
+ * if an environment could not save its state. */
+static int put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2c_trainer *tr)
 {
     switch (id) {
     case SECTION_CONFIG: a2c__config_write(w, a2c__net_config(net)); break;
     case SECTION_NET: a2c__net_write(w, net); break;
     case SECTION_OPTIMIZER: a2c__optimizer_write(w, a2c__trainer_optimizer(tr)); break;
     case SECTION_PROGRESS: a2c__trainer_write_progress(w, tr); break;
+    case SECTION_OBS_NORM: a2c__net_write_obs_norm(w, net); break;
+    case SECTION_COLLECTION: return a2c__trainer_write_collection(w, tr);
     }
+    return 0;
 }
 
 /* Writes (or with w->p NULL, sizes) a whole checkpoint of a net, or of a
- * trainer if tr is not NULL. */
-static void put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer *tr)
+ * trainer if tr is not NULL; nonzero if an environment could not save its
+ * state (the bytes written are then not a valid checkpoint). */
+static int put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer *tr)
 {
-    static const uint32_t net_ids[] = {SECTION_CONFIG, SECTION_NET};
-    static const uint32_t trainer_ids[] = {SECTION_CONFIG, SECTION_NET, SECTION_OPTIMIZER,
-                                           SECTION_PROGRESS};
-    const uint32_t *ids = tr ? trainer_ids : net_ids;
-    const uint32_t n = tr ? 4 : 2;
-    uint64_t sizes[4], body = 4 + (uint64_t)n * ENTRY_BYTES;
+    uint32_t ids[6], n = 0;
+    ids[n++] = SECTION_CONFIG;
+    ids[n++] = SECTION_NET;
+    if (a2c__net_norm_obs(net)) ids[n++] = SECTION_OBS_NORM;
+    if (tr) {
+        ids[n++] = SECTION_OPTIMIZER;
+        ids[n++] = SECTION_PROGRESS;
+        ids[n++] = SECTION_COLLECTION;
+    }
+    uint64_t sizes[6], body = 4 + (uint64_t)n * ENTRY_BYTES;
     for (uint32_t k = 0; k < n; k++) {
         a2c__writer count = {NULL, 0};
         put_section(&count, ids[k], net, tr);
@@ -96,12 +108,17 @@ static void put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer
     a2c__put_u64(w, body);
     a2c__put_u32(w, n);
     for (uint32_t k = 0; k < n; k++) {
+        /* an older reader may resume without the collection state, as 0.1
+         * did, so that one is optional */
+        const uint32_t flags = ids[k] == SECTION_COLLECTION ? 0u : FLAG_REQUIRED;
         a2c__put_u32(w, ids[k]);
-        a2c__put_u32(w, 1u | FLAG_REQUIRED << 16); /* u16 version 1, u16 flags */
+        a2c__put_u32(w, 1u | flags << 16); /* u16 version 1, u16 flags */
         a2c__put_u64(w, sizes[k]);
     }
-    for (uint32_t k = 0; k < n; k++) put_section(w, ids[k], net, tr);
+    int failed = 0;
+    for (uint32_t k = 0; k < n; k++) failed |= put_section(w, ids[k], net, tr);
     a2c__put_u32(w, w->p ? a2c__crc32(0, w->p + start, w->len - start) : 0);
+    return failed;
 }
 
 static size_t checkpoint_size(const a2c_net *net, const a2c_trainer *tr)
@@ -134,7 +151,8 @@ static a2c_status save_to_buffer(const a2c_net *net, const a2c_trainer *tr, void
         return a2c__fail(A2C_E_INVALID_ARG, fn, "cap is %zu, the checkpoint needs %zu bytes", cap,
                          size);
     a2c__writer w = {buf, 0};
-    put_checkpoint(&w, net, tr);
+    if (put_checkpoint(&w, net, tr))
+        return a2c__fail(A2C_E_ENV, fn, "env->save_state failed; nothing valid was written");
     if (written) *written = w.len;
     return A2C_OK;
 }
@@ -153,8 +171,10 @@ static a2c_status save_to_path(const a2c_net *net, const a2c_trainer *tr,
     unsigned char *buf = a2c__alloc(a, size);
     if (!buf) return a2c__fail(A2C_E_NOMEM, fn, "no memory for a %zu-byte checkpoint", size);
     a2c__writer w = {buf, 0};
-    put_checkpoint(&w, net, tr);
-    const a2c_status rc = a2c__file_write_atomic(path, buf, w.len, a, fn);
+    const a2c_status rc =
+        put_checkpoint(&w, net, tr)
+            ? a2c__fail(A2C_E_ENV, fn, "env->save_state failed; the file was not written")
+            : a2c__file_write_atomic(path, buf, w.len, a, fn);
     a2c__free(a, buf, size);
     return rc;
 }
@@ -289,7 +309,7 @@ static a2c_status open_frame(const void *buf, size_t size, sections *s, const ch
                               : split_v2(p + HEADER_BYTES, (size_t)body, s, fn);
     if (rc != A2C_OK) return rc;
     const int trainer = s->kind == KIND_TRAINER;
-    for (uint32_t id = 1; id < SECTION_IDS; id++) {
+    for (uint32_t id = 1; id <= SECTION_PROGRESS; id++) {
         const int needed = id <= SECTION_NET || trainer;
         if (needed && !s->data[id])
             return a2c__fail(A2C_E_FORMAT, fn, "the %s section is missing", section_name(id));
@@ -328,6 +348,16 @@ static a2c_status read_net(const sections *s, const a2c_allocator *alloc, a2c_ne
         if (rc == A2C_OK) rc = section_done(&r, SECTION_NET, fn);
         else if (rc == A2C_E_NOMEM) a2c__fail(rc, fn, "no memory for the network");
         else a2c__fail(A2C_E_FORMAT, fn, "the network section is truncated or inconsistent");
+    }
+    /* the configuration says whether the net normalises; the statistics
+     * must come with it, and only then */
+    if (rc == A2C_OK && a2c__net_norm_obs(*out) != (s->data[SECTION_OBS_NORM] != NULL))
+        rc = a2c__fail(A2C_E_FORMAT, fn, "the %s section is %s", section_name(SECTION_OBS_NORM),
+                       s->data[SECTION_OBS_NORM] ? "there but norm_obs is off" : "missing");
+    if (rc == A2C_OK && s->data[SECTION_OBS_NORM]) {
+        r = section_reader(s, SECTION_OBS_NORM);
+        a2c__net_read_obs_norm(&r, *out);
+        rc = section_done(&r, SECTION_OBS_NORM, fn);
     }
     a2c_config_destroy(cfg);
     if (rc != A2C_OK) {
@@ -497,7 +527,9 @@ static a2c_status load_trainer(a2c_trainer *tr, const void *buf, size_t size, co
     a2c_status rc = open_frame(buf, size, &s, fn);
     if (rc != A2C_OK) return rc;
     if (s.kind != KIND_TRAINER)
-        return a2c__fail(A2C_E_FORMAT, fn, "a net checkpoint holds no training state");
+        return a2c__fail(A2C_E_FORMAT, fn, "this is a net checkpoint: it holds the policy "
+                                           "(a2c_net_load it to act or evaluate) but no "
+                                           "optimizer state or progress to resume from");
     a2c_net *saved;
     rc = read_net(&s, a2c__trainer_allocator(tr), &saved, fn);
     if (rc != A2C_OK) return rc;
@@ -512,10 +544,22 @@ static a2c_status load_trainer(a2c_trainer *tr, const void *buf, size_t size, co
     if (rc == A2C_OK && opt.rms != a2c__optimizer_is_rmsprop(own_opt))
         rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the checkpoint's optimizer (%s) differs from the "
                                               "trainer's", opt.rms ? "RMSprop" : "Adam");
+    const int exact = s.data[SECTION_COLLECTION] != NULL;
+    if (rc == A2C_OK && exact) {
+        a2c__reader r = section_reader(&s, SECTION_COLLECTION);
+        rc = a2c__trainer_read_collection(&r, tr, 0, fn);
+        if (rc == A2C_OK) rc = section_done(&r, SECTION_COLLECTION, fn);
+        else rc = a2c__fail(rc, fn, "the collection section is truncated or holds invalid "
+                                    "values");
+    }
     if (rc == A2C_OK) { /* everything checked: commit */
         a2c__optimizer_commit(own_opt, &opt);
         a2c__net_copy_state(net, saved);
-        a2c__trainer_commit_progress(tr, &progress);
+        a2c__trainer_commit_progress(tr, &progress); /* new episodes, unless: */
+        if (exact) {
+            a2c__reader r = section_reader(&s, SECTION_COLLECTION);
+            rc = a2c__trainer_read_collection(&r, tr, 1, fn);
+        }
     }
     a2c_net_destroy(saved);
     return rc;

@@ -41,6 +41,13 @@ struct a2c_net {
     size_t cached;          /* batch of the last public forward, 0 if none */
     int locked;             /* its trainer is collecting or updating */
     a2c__rng rng;           /* sampling stream */
+    /* VecNormalize's observation statistics: with norm_obs the public
+     * forward and act normalise raw observations with them; the trainer
+     * updates them and feeds normalised rows itself */
+    int norm_obs;
+    double clip_obs;
+    a2c__rms obs_rms;
+    double *rms_mean, *rms_var;
     unsigned char *block;
     size_t block_bytes;
 };
@@ -79,6 +86,8 @@ static size_t lay_out(a2c_net *net, unsigned char *block)
     net->dvals = a2c__carve(rows, 1, f, block, &used);
     net->scratch = a2c__carve(1, net->scratch_floats, f, block, &used);
     net->scratch_vf = a2c__carve(1, net->scratch_floats, f, block, &used);
+    net->rms_mean = a2c__carve(1, net->obs_dim, sizeof(double), block, &used);
+    net->rms_var = a2c__carve(1, net->obs_dim, sizeof(double), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
@@ -243,6 +252,9 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
         goto fail;
     }
     lay_out(net, net->block);
+    net->norm_obs = (int)a2c__cfg_int(cfg, A2C_PARAM_NORM_OBS);
+    net->clip_obs = a2c__cfg_double(cfg, A2C_PARAM_CLIP_OBS);
+    a2c__rms_init(&net->obs_rms, net->rms_mean, net->rms_var, obs_dim);
 
     /* Orthogonal init needs in*out doubles for its largest layer. */
     size_t biggest = head_width * (pi_width > vf_width ? pi_width : vf_width);
@@ -437,22 +449,37 @@ void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch)
     head_forward(net, &net->head_vf, h, r0, batch, net->scratch_vf);
 }
 
+/* Forward over rows whose inputs are in place. */
+static void forward_cached(a2c_net *net, size_t r0, size_t batch, int want_pi)
+{
+    if (net->shared) {
+        const float *x = net->obs + r0 * net->obs_dim;
+        const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
+        if (want_pi) head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
+        head_forward(net, &net->head_vf, h, r0, batch, net->scratch);
+        return;
+    }
+    if (want_pi) a2c__net_forward_actor(net, r0, batch);
+    a2c__net_forward_critic(net, r0, batch);
+}
+
 a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size_t batch,
                                  int want_pi)
 {
     if (batch == 0 || r0 > net->max_batch || batch > net->max_batch - r0)
         return A2C_E_INVALID_ARG;
     a2c__net_set_inputs(net, obs, r0, batch);
-    if (net->shared) {
-        const float *x = net->obs + r0 * net->obs_dim;
-        const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
-        if (want_pi) head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
-        head_forward(net, &net->head_vf, h, r0, batch, net->scratch);
-        return A2C_OK;
-    }
-    if (want_pi) a2c__net_forward_actor(net, r0, batch);
-    a2c__net_forward_critic(net, r0, batch);
+    forward_cached(net, r0, batch, want_pi);
     return A2C_OK;
+}
+
+/* The public entry: raw observations, normalised on their way in when the
+ * net carries observation statistics. */
+static void forward_raw(a2c_net *net, const float *obs, size_t batch)
+{
+    if (net->norm_obs) a2c__rms_normalize(&net->obs_rms, obs, batch, net->clip_obs, net->obs);
+    else a2c__net_set_inputs(net, obs, 0, batch);
+    forward_cached(net, 0, batch, 1);
 }
 
 const float *a2c__net_values(const a2c_net *net, size_t row)
@@ -472,8 +499,7 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
                          batch, net->max_batch);
     if (!a2c__all_finite(obs, batch * net->obs_dim))
         return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
-    a2c_status rc = a2c__net_forward_rows(net, obs, 0, batch, 1);
-    if (rc != A2C_OK) return a2c__fail_status(rc, __func__);
+    forward_raw(net, obs, batch);
     net->cached = batch;
     if (logits) memcpy(logits, net->head_pi.h, batch * net->dist.head_width * sizeof *logits);
     if (values) memcpy(values, net->head_vf.h, batch * sizeof *values);
@@ -497,9 +523,8 @@ a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int determ
     const size_t box_dim = net->dist.action_kind == A2C_SPACE_BOX ? net->dist.action_dim : 0;
     for (size_t start = 0; start < batch; start += net->max_batch) {
         const size_t chunk = batch - start < net->max_batch ? batch - start : net->max_batch;
-        a2c_status rc = a2c__net_forward_rows(net, obs + start * net->obs_dim, 0, chunk, 1);
-        if (rc == A2C_OK)
-            rc = a2c__net_sample(net, 0, chunk, rng, deterministic,
+        forward_raw(net, obs + start * net->obs_dim, chunk);
+        const a2c_status rc = a2c__net_sample(net, 0, chunk, rng, deterministic,
                                  discrete ? discrete + start : NULL,
                                  box ? box + start * box_dim : NULL,
                                  log_probs ? log_probs + start : NULL);
@@ -692,6 +717,97 @@ void a2c__net_copy_state(a2c_net *dst, const a2c_net *src)
 {
     memcpy(dst->params, src->params, src->n_params * sizeof(float));
     dst->rng = src->rng;
+    a2c__rms_copy(&dst->obs_rms, &src->obs_rms);
     dst->cached = 0;
     memset(dst->grads, 0, dst->n_params * sizeof(float));
+}
+
+/* ---- observation normalisation ---- */
+
+int a2c__net_norm_obs(const a2c_net *net) { return net->norm_obs; }
+a2c__rms *a2c__net_obs_rms(a2c_net *net) { return &net->obs_rms; }
+double a2c__net_clip_obs(const a2c_net *net) { return net->clip_obs; }
+
+void a2c__net_write_obs_norm(a2c__writer *w, const a2c_net *net)
+{
+    a2c__put_u32(w, (uint32_t)net->obs_dim);
+    a2c__put_f64(w, net->clip_obs);
+    a2c__rms_write(w, &net->obs_rms);
+}
+
+void a2c__net_read_obs_norm(a2c__reader *r, a2c_net *net)
+{
+    if (a2c__get_u32(r) != net->obs_dim) r->bad = 1;
+    const double clip = a2c__get_f64(r);
+    if (r->bad || clip != net->clip_obs) { /* the configuration section says it too */
+        r->bad = 1;
+        return;
+    }
+    a2c__rms_read(r, &net->obs_rms);
+}
+
+A2C_API int a2c_net_normalizes_obs(const a2c_net *net)
+{
+    return net ? net->norm_obs : 0;
+}
+
+A2C_API a2c_status a2c_net_get_obs_norm(const a2c_net *net, double *mean, double *var, size_t n,
+                                        double *count, double *clip_obs)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (!net->norm_obs)
+        return a2c__fail(A2C_E_STATE, __func__, "the net does not normalise observations");
+    if (n != net->obs_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "n is %zu, the net takes %zu", n,
+                         net->obs_dim);
+    if (mean) memcpy(mean, net->obs_rms.mean, n * sizeof *mean);
+    if (var) memcpy(var, net->obs_rms.var, n * sizeof *var);
+    if (count) *count = net->obs_rms.count;
+    if (clip_obs) *clip_obs = net->clip_obs;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_set_obs_norm(a2c_net *net, const double *mean, const double *var,
+                                        size_t n, double count, double clip_obs)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
+    if (!mean || !var) return a2c__fail(A2C_E_INVALID_ARG, __func__, "mean or var is NULL");
+    if (n != net->obs_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "n is %zu, the net takes %zu", n,
+                         net->obs_dim);
+    for (size_t k = 0; k < n; k++) {
+        if (!isfinite(mean[k]) || !isfinite(var[k]))
+            return a2c__fail(A2C_E_NONFINITE, __func__, "mean[%zu] or var[%zu] is not finite", k,
+                             k);
+        if (var[k] < 0.0)
+            return a2c__fail(A2C_E_INVALID_ARG, __func__, "var[%zu] is negative", k);
+    }
+    if (!isfinite(count) || !(count >= 1e-4))
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "count is %g, expected at least 1e-4",
+                         count);
+    const a2c_status rc = a2c_config_set_double(net->cfg, A2C_PARAM_CLIP_OBS, clip_obs);
+    if (rc != A2C_OK) return a2c__fail_status(rc, __func__);
+    a2c_config_set_int(net->cfg, A2C_PARAM_NORM_OBS, 1);
+    memcpy(net->obs_rms.mean, mean, n * sizeof *mean);
+    memcpy(net->obs_rms.var, var, n * sizeof *var);
+    net->obs_rms.count = count;
+    net->clip_obs = clip_obs;
+    net->norm_obs = 1;
+    net->cached = 0;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_normalize_obs(const a2c_net *net, const float *obs, size_t batch,
+                                         float *out)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (!obs || !out) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs or out is NULL");
+    if (batch > SIZE_MAX / net->obs_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is %zu", batch);
+    if (!a2c__all_finite(obs, batch * net->obs_dim))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
+    if (net->norm_obs) a2c__rms_normalize(&net->obs_rms, obs, batch, net->clip_obs, out);
+    else if (out != obs) memmove(out, obs, batch * net->obs_dim * sizeof *out);
+    return A2C_OK;
 }

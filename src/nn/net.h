@@ -10,6 +10,7 @@
 
 #include "common/codec.h"
 #include "common/common.h"
+#include "common/rms.h"
 #include "common/rng.h"
 #include "kernels/kernels.h"
 #include "policy/dist.h"
@@ -122,6 +123,19 @@ int a2c__net_same_architecture(const a2c_net *a, const a2c_net *b);
 /* Copies the parameters and the sampling generator of `src` into `dst`
  * (same architecture), zeroes dst's gradient and forgets its cache. */
 void a2c__net_copy_state(a2c_net *dst, const a2c_net *src);
+/* ---- observation normalisation (A2C_PARAM_NORM_OBS) ---- */
+
+/* Whether the net's public forward and act normalise raw observations;
+ * its statistics, which the trainer updates while collecting, and clip. */
+int a2c__net_norm_obs(const a2c_net *net);
+a2c__rms *a2c__net_obs_rms(a2c_net *net);
+double a2c__net_clip_obs(const a2c_net *net);
+/* The observation-normaliser section: obs_dim, clip_obs, the statistics.
+ * Reading into a net made with norm_obs from the same configuration
+ * marks the reader bad on any mismatch or impossible value. */
+void a2c__net_write_obs_norm(a2c__writer *w, const a2c_net *net);
+void a2c__net_read_obs_norm(a2c__reader *r, a2c_net *net);
+
 /* The configuration the net was made from. */
 const a2c_config *a2c__net_config(const a2c_net *net);
 

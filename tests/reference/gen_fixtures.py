@@ -796,6 +796,137 @@ def gen_gae():
 
 
 # ---------------------------------------------------------------------------
+# VecNormalize (SB3's RunningMeanStd and VecNormalize.step_wait / reset)
+# ---------------------------------------------------------------------------
+
+class RunningMeanStd:
+    """SB3's RunningMeanStd, spelled out: the parallel-variance merge of a
+    batch's mean and population variance, in float64, starting from mean
+    0, variance 1 and count 1e-4."""
+
+    def __init__(self, shape):
+        self.mean = numpy.zeros(shape, numpy.float64)
+        self.var = numpy.ones(shape, numpy.float64)
+        self.count = 1e-4
+
+    def update(self, batch):
+        batch_mean = numpy.mean(batch, axis=0)
+        batch_var = numpy.var(batch, axis=0)
+        batch_count = batch.shape[0]
+        delta = batch_mean - self.mean
+        tot_count = self.count + batch_count
+        new_mean = self.mean + delta * batch_count / tot_count
+        m_a = self.var * self.count
+        m_b = batch_var * batch_count
+        m_2 = m_a + m_b + numpy.square(delta) * self.count * batch_count / (
+            self.count + batch_count)
+        self.mean = new_mean
+        self.var = m_2 / (self.count + batch_count)
+        self.count = batch_count + self.count
+
+
+class VecNormalizeModel:
+    """VecNormalize in training mode over a scripted vectorised env.
+
+    liba2c takes each batch's mean and variance in double from the float32
+    observations, so this model hands RunningMeanStd float64 copies; SB3
+    hands NumPy the float32 array and gets float32 moments.  gen_vecnorm
+    measures how far apart the two land."""
+
+    def __init__(self, n_envs, obs_dim, gamma, clip_obs, clip_reward,
+                 float32_moments=False):
+        self.obs_rms = RunningMeanStd((obs_dim,))
+        self.ret_rms = RunningMeanStd(())
+        self.returns = numpy.zeros(n_envs)
+        self.gamma, self.clip_obs, self.clip_reward = gamma, clip_obs, clip_reward
+        self.eps = 1e-8
+        self.f32 = float32_moments
+
+    def _moments_input(self, obs):
+        return obs if self.f32 else obs.astype(numpy.float64)
+
+    def normalize_obs(self, obs):
+        return numpy.clip((obs - self.obs_rms.mean) /
+                          numpy.sqrt(self.obs_rms.var + self.eps),
+                          -self.clip_obs, self.clip_obs).astype(numpy.float32)
+
+    def reset(self, obs):
+        self.returns = numpy.zeros(len(self.returns))
+        self.obs_rms.update(self._moments_input(obs))
+        return self.normalize_obs(obs)
+
+    def step(self, obs, rewards, dones):
+        self.obs_rms.update(self._moments_input(obs))
+        norm_obs = self.normalize_obs(obs)
+        self.returns = self.returns * self.gamma + rewards
+        self.ret_rms.update(self.returns)
+        norm_rewards = numpy.clip(rewards / numpy.sqrt(self.ret_rms.var + self.eps),
+                                  -self.clip_reward, self.clip_reward).astype(numpy.float32)
+        self.returns[dones] = 0
+        return norm_obs, norm_rewards
+
+
+def gen_vecnorm():
+    n_envs, obs_dim, steps = 3, 2, 40
+    gamma, clip_obs, clip_reward = 0.95, 5.0, 3.0
+    fx = Fixture("vecnorm.txt", [
+        "SB3 VecNormalize in training mode (RunningMeanStd merge, epsilon",
+        "1e-8, count starting at 1e-4) over a scripted vectorised env, in",
+        "float64 with batch moments taken from float64 copies of the float32",
+        "observations.  reset_obs: first observations (n_envs x obs_dim);",
+        "obs/rewards/dones: [steps][n_envs](x obs_dim), obs after a done is",
+        "the new episode's first.  Expected: reset_norm, norm_obs, norm_rewards",
+        "(float32), and the final obs_mean/obs_var/obs_count and",
+        "ret_mean/ret_var/ret_count.  f32_moments_max_diff: the largest",
+        "difference of a normalised observation when NumPy's float32 batch",
+        "moments are used instead, as SB3 does (information only).",
+    ])
+    rng = numpy.random.default_rng(8)
+    scale = numpy.array([2.0, 0.01])
+    offset = numpy.array([5.0, -0.1])
+    reset_obs = (rng.standard_normal((n_envs, obs_dim)) * scale + offset).astype(numpy.float32)
+    obs = (rng.standard_normal((steps, n_envs, obs_dim)) * scale + offset).astype(numpy.float32)
+    obs[30, 1, 0] = 80.0          # far outside: clipped to clip_obs
+    obs[33, 2, 1] = -3.0
+    rewards = rng.standard_normal((steps, n_envs)) * 0.5 - 1.0
+    rewards[25, 0] = 60.0         # a rare big reward: clipped to clip_reward
+    dones = rng.random((steps, n_envs)) < 0.1
+    dones[12, :] = True
+    model = VecNormalizeModel(n_envs, obs_dim, gamma, clip_obs, clip_reward)
+    other = VecNormalizeModel(n_envs, obs_dim, gamma, clip_obs, clip_reward,
+                              float32_moments=True)
+    reset_norm = model.reset(reset_obs)
+    worst = float(numpy.max(numpy.abs(other.reset(reset_obs) - reset_norm)))
+    norm_obs = numpy.zeros_like(obs)
+    norm_rewards = numpy.zeros((steps, n_envs), numpy.float32)
+    for t in range(steps):
+        norm_obs[t], norm_rewards[t] = model.step(obs[t], rewards[t], dones[t])
+        o2, _ = other.step(obs[t], rewards[t], dones[t])
+        worst = max(worst, float(numpy.max(numpy.abs(o2 - norm_obs[t]))))
+    assert numpy.any(numpy.abs(norm_obs) == clip_obs)
+    assert numpy.any(numpy.abs(norm_rewards) == clip_reward)
+    for name, value in [("n_envs", n_envs), ("obs_dim", obs_dim), ("steps", steps),
+                        ("gamma", gamma), ("clip_obs", clip_obs),
+                        ("clip_reward", clip_reward)]:
+        fx.add(name, value)
+    fx.add("reset_obs", [float(x) for x in reset_obs.flatten()])
+    fx.add("obs", [float(x) for x in obs.flatten()])
+    fx.add("rewards", [float(x) for x in rewards.flatten()])
+    fx.add("dones", [int(x) for x in dones.flatten()])
+    fx.add("reset_norm", [float(x) for x in reset_norm.flatten()])
+    fx.add("norm_obs", [float(x) for x in norm_obs.flatten()])
+    fx.add("norm_rewards", [float(x) for x in norm_rewards.flatten()])
+    fx.add("obs_mean", [float(x) for x in model.obs_rms.mean])
+    fx.add("obs_var", [float(x) for x in model.obs_rms.var])
+    fx.add("obs_count", float(model.obs_rms.count))
+    fx.add("ret_mean", float(model.ret_rms.mean))
+    fx.add("ret_var", float(model.ret_rms.var))
+    fx.add("ret_count", float(model.ret_rms.count))
+    fx.add("f32_moments_max_diff", worst)
+    return fx
+
+
+# ---------------------------------------------------------------------------
 
 def main(argv):
     if len(argv) > 2:
@@ -811,7 +942,7 @@ def main(argv):
     torch.set_default_dtype(DTYPE)
 
     fixtures = [gen_layers(), gen_net_tanh_separate(), gen_net_relu_shared(),
-                gen_net_zoo(), gen_optim(), gen_gae()]
+                gen_net_zoo(), gen_optim(), gen_gae(), gen_vecnorm()]
     for fx in fixtures:
         path = fx.write(outdir)
         print("wrote %s (%d records)" % (path, len(fx.records)))

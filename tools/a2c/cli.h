@@ -1,10 +1,14 @@
 /* Shared declarations of the a2c command, whose sources are tools/a2c/.
  *
  *   main.c     dispatch, --help, --version
- *   train.c    a2c train, with the flags derived from the parameter table
+ *   train.c    a2c train: the flags derived from the parameter table, the
+ *              zoo's flags, the training run, signals, periodic evaluation
+ *              and checkpoints
  *   eval.c     a2c eval
- *   common.c   errors, argument reading, number parsing, JSON, environments
- *   presets.c  per-environment defaults (rl-baselines3-zoo's a2c.yml)
+ *   common.c   errors, argument reading, number parsing, JSON, files,
+ *              environments
+ *   presets.c  the library's presets, for --help, and rl-baselines3-zoo's
+ *              YAML files (-conf)
  *
  * The command is a user of liba2c's public API only. */
 #ifndef A2C_TOOLS_CLI_H
@@ -34,23 +38,82 @@ int cmd_eval(int argc, char **argv);
 void print_train_help(FILE *fp);
 void print_eval_help(FILE *fp);
 
-/* What an a2c train command line asks for (train.c). */
+/* ---- rl-baselines3-zoo's YAML files (presets.c) ---- */
+
+/* One `key: value` line of a -conf file, the value as the zoo's YAML
+ * loader would give it, written back as text: quotes and tags removed,
+ * booleans as True/False.  `problem` is set instead of `value` for YAML
+ * the reader does not follow (a nested list, an anchor, ...), which is an
+ * error only if the setting is used; `key` is then the key, if any. */
+typedef struct conf_setting {
+    const char *key, *value;
+    int line;
+    const char *problem;
+} conf_setting;
+
+/* A -conf file, and the entry of one environment in it. */
+typedef struct conf_file {
+    const char *path;       /* for messages */
+    char *text;             /* the file's bytes, cut in place; freed by conf_free */
+    conf_setting *all;      /* every entry's settings, in file order */
+    const char **ids;       /* every entry's environment id, in file order */
+    size_t n_ids;
+    size_t *first;          /* index in `all` of each entry's first setting, and the end */
+    const conf_setting *settings; /* the chosen entry's, in file order (into `all`) */
+    size_t n_settings;
+} conf_file;
+
+/* Parses `text` (NUL-terminated, `size` bytes before the NUL, writable;
+ * `cf` owns it from now on) as the zoo's hyperparameter YAML and picks
+ * the entry of `env_id` (the last one if the file has several).  Fails,
+ * naming `path` and the line, on what is not YAML, and if the file has no
+ * entry for `env_id` (listing the ones it has).  Neither the keys nor the
+ * settings' problems are checked here. */
+void conf_parse(conf_file *cf, const char *path, char *text, size_t size, const char *env_id);
+
+/* Reads the file `path` and parses it as conf_parse does. */
+void conf_load(conf_file *cf, const char *path, const char *env_id);
+
+/* Frees what `cf` holds and empties it; an empty one is a no-op. */
+void conf_free(conf_file *cf);
+
+/* Prints the library's presets (a2c_preset_name, a2c_preset_setting). */
+void print_presets(FILE *fp);
+
+/* ---- a2c train's command line (train.c) ---- */
+
+/* A setting from the command line (a flag, or one name:value of
+ * --hyperparams) or from a -conf file, and where it came from. */
+typedef struct setting {
+    const char *name;  /* SB3 or zoo name ("gamma", "n_timesteps") */
+    const char *value; /* as written */
+    const char *flag;  /* "--gamma", "-n", "--hyperparams"; NULL from a file */
+    const char *file;  /* the -conf file it came from, or NULL */
+    int line;          /* its line there */
+} setting;
+
+/* What an a2c train command line asks for. */
 typedef struct train_request {
     int help; /* --help was given: nothing else is filled in */
-    const char *env_id, *save, *resume, *log_path; /* NULL if not given */
-    uint32_t eval_episodes;
+    const char *env_id, *save, *resume, *log_path, *conf_path; /* NULL if not given */
+    uint32_t eval_episodes;   /* final evaluation */
+    uint32_t eval_freq_episodes; /* each periodic evaluation */
+    uint64_t eval_freq, save_freq; /* env steps; 0 = off */
     int json;
     uint64_t timesteps, seed;
     uint32_t n_envs;
     int threads;
-    a2c_config *cfg;             /* SB3's defaults, the preset, the flags, seed,
-                                  * n_envs and threads; the caller's */
-    struct flag_setting *given;  /* scratch of train_parse while it runs */
+    a2c_config *cfg;    /* SB3's defaults, the preset or -conf entry, the flags,
+                         * seed, n_envs and threads; the caller's */
+    setting *given;     /* the command line's settings, in order (n_given) */
+    size_t n_given;
+    conf_file conf;     /* the -conf file, if any */
 } train_request;
 
 /* Reads a2c train's arguments (argv[2..]) and builds the run's
  * configuration, checking every flag and value; it neither trains nor
- * touches a file.  A failure exits through fail(). */
+ * writes a file (it reads a -conf file).  A failure exits through
+ * fail(). */
 void train_parse(int argc, char **argv, train_request *req);
 
 /* Frees what `req` holds; also right after fail() jumped out of
@@ -70,6 +133,10 @@ _Noreturn void fail(const char *fmt, ...) CLI_PRINTF(1, 2);
  * there instead of printing and exiting. */
 extern jmp_buf *cli_fail_jump;
 extern char cli_fail_message[512];
+/* What conf_load reads, whatever the path, while fuzzing (NULL: it
+ * refuses): the target touches no file. */
+extern const char *cli_fuzz_conf;
+extern size_t cli_fuzz_conf_size;
 #endif
 
 /* What the library says about its last failure on this thread, as
@@ -84,10 +151,17 @@ const char *file_error(a2c_status rc, int saved_errno);
 /* Fails early if `path` cannot be written, rather than after training. */
 void check_writable(const char *flag, const char *path);
 
+/* Reads a whole text file of at most `max` bytes into a new
+ * NUL-terminated buffer (the caller frees it); *size gets its length.
+ * Fails naming `flag` and the file. */
+char *read_text_file(const char *flag, const char *path, size_t max, size_t *size);
+
 /* ---- reading the command line (common.c) ---- */
 
-/* Walks a command's arguments flag by flag.  A flag's value is either the
- * next argument ("--gamma 0.98") or joined to it ("--gamma=0.98"). */
+/* Walks a command's arguments flag by flag.  A flag is "--name" or, for
+ * the zoo's short spellings, "-name" (a letter after the dash).  Its value
+ * is either the next argument ("--gamma 0.98") or joined to it
+ * ("--gamma=0.98"). */
 typedef struct arg_reader {
     int argc;
     char **argv;
@@ -96,6 +170,10 @@ typedef struct arg_reader {
     const char *flag;         /* the current flag, without any "=value" */
     const char *joined_value; /* the text after '=' in "--flag=value", else NULL */
 } arg_reader;
+
+/* Nonzero if argv[first..argc-1] holds "--help" or "-h" anywhere: a
+ * command then prints its help whatever else is there. */
+int args_want_help(int argc, char **argv, int first);
 
 /* Starts reading argv[first..argc-1] for `command`. */
 void args_start(arg_reader *r, int argc, char **argv, int first, const char *command);
@@ -107,8 +185,13 @@ int args_next(arg_reader *r);
 /* Nonzero if the current flag is `flag`. */
 int args_is(const arg_reader *r, const char *flag);
 
-/* The current flag's value; fails if it has none. */
+/* The current flag's value; fails ("needs a value") if it has none.  An
+ * argument that looks like a flag is never taken as a value. */
 const char *args_value(arg_reader *r);
+
+/* The next argument if it does not start with '-' (taking it), else NULL:
+ * for flags that take a list, as the zoo's --hyperparams does. */
+const char *args_list_item(arg_reader *r);
 
 /* Fails if a flag that takes no value was given one ("--json=1"). */
 void args_no_value(const arg_reader *r);
@@ -133,28 +216,11 @@ void print_json_number(double v, int digits);
 /* The built-in environments' ids, comma-separated (static storage). */
 const char *known_envs(void);
 
+/* Fails unless `id` names a built-in environment ("--env is required" for
+ * NULL). */
+void check_env(const char *id);
+
 /* Creates `n` copies of built-in `id`; fails if `id` is NULL or unknown. */
 a2c_env *make_env(const char *id, uint32_t n);
-
-/* ---- presets (presets.c) ---- */
-
-/* Most key/value pairs one preset may hold. */
-#define CLI_PRESET_MAX_SETTINGS 16
-
-/* One environment's defaults, written with rl-baselines3-zoo's keys and
- * values.  Settings end at the first NULL name. */
-typedef struct cli_preset {
-    const char *env;
-    struct {
-        const char *name;
-        const char *value;
-    } settings[CLI_PRESET_MAX_SETTINGS];
-} cli_preset;
-
-/* The preset of `env`, or NULL if it has none. */
-const cli_preset *cli_preset_for(const char *env);
-
-/* The preset of number `index` (0, 1, ...), NULL past the end. */
-const cli_preset *cli_preset_at(size_t index);
 
 #endif

@@ -1,6 +1,6 @@
 /* What every a2c command shares: the error contract (one "a2c: " line on
  * stderr, exit status 2, nothing on stdout), the argument reader, number
- * parsing, JSON output and the built-in environments. */
+ * parsing, JSON output, text files and the built-in environments. */
 /* stat and access, to check a --save path before training rather than
  * after (the library itself is plain C11). */
 #define _POSIX_C_SOURCE 200809L
@@ -103,7 +103,49 @@ void check_writable(const char *flag, const char *path)
 #endif
 }
 
+char *read_text_file(const char *flag, const char *path, size_t max, size_t *size)
+{
+    if (!*path) fail("%s needs a file name", flag);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) fail("cannot read %s '%s': %s", flag, path, strerror(errno));
+    /* read in pieces rather than sized with fseek: a pipe (-conf
+     * <(...)) has no size */
+    char *text = malloc(max + 2);
+    if (!text) {
+        fclose(fp);
+        fail("out of memory");
+    }
+    const size_t n = fread(text, 1, max + 1, fp);
+    const int failed = ferror(fp);
+    const int saved_errno = errno;
+    fclose(fp);
+    if (failed || n > max) {
+        free(text);
+        if (failed) fail("cannot read %s '%s': %s", flag, path, strerror(saved_errno));
+        fail("%s '%s' is larger than %zu bytes", flag, path, max);
+    }
+    text[n] = '\0';
+    *size = n;
+    return text;
+}
+
 /* ---- reading the command line ---- */
+
+/* "--name", "--", or a dash and a letter ("-n", "-conf"); not "-", "-2"
+ * or "-.5", which are values. */
+static int looks_like_flag(const char *arg)
+{
+    if (arg[0] != '-') return 0;
+    if (arg[1] == '-') return 1;
+    return (arg[1] >= 'a' && arg[1] <= 'z') || (arg[1] >= 'A' && arg[1] <= 'Z');
+}
+
+int args_want_help(int argc, char **argv, int first)
+{
+    for (int k = first; k < argc; k++)
+        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) return 1;
+    return 0;
+}
 
 void args_start(arg_reader *r, int argc, char **argv, int first, const char *command)
 {
@@ -119,7 +161,7 @@ int args_next(arg_reader *r)
 {
     if (r->next >= r->argc) return 0;
     char *arg = r->argv[r->next++];
-    if (strncmp(arg, "--", 2) != 0)
+    if (!looks_like_flag(arg))
         fail("unexpected argument '%s' (see a2c %s --help)", arg, r->command);
     /* "--flag=value": the argument strings are the program's to modify
      * (C11 5.1.2.2.1), so the flag is cut off in place and stays a plain
@@ -144,8 +186,21 @@ const char *args_value(arg_reader *r)
     if (r->joined_value) return r->joined_value;
     /* A following flag is not taken as the value: "--seed --json" is a
      * forgotten value far more often than a seed spelt "--json". */
-    if (r->next >= r->argc || strncmp(r->argv[r->next], "--", 2) == 0)
+    if (r->next >= r->argc) fail("%s needs a value", r->flag);
+    const char *next = r->argv[r->next];
+    if (looks_like_flag(next)) {
+        if (next[1] != '-')
+            fail("%s needs a value (for one that starts with '-', write %s=%s)", r->flag,
+                 r->flag, next);
         fail("%s needs a value", r->flag);
+    }
+    r->next++;
+    return next;
+}
+
+const char *args_list_item(arg_reader *r)
+{
+    if (r->next >= r->argc || r->argv[r->next][0] == '-') return NULL;
     return r->argv[r->next++];
 }
 
@@ -234,12 +289,17 @@ const char *known_envs(void)
     return list;
 }
 
-a2c_env *make_env(const char *id, uint32_t n)
+void check_env(const char *id)
 {
     if (!id) fail("--env is required (built-ins: %s)", known_envs());
-    int known = 0;
-    for (size_t k = 0; a2c_env_name(k); k++) known |= strcmp(a2c_env_name(k), id) == 0;
-    if (!known) fail("unknown environment '%s' (built-ins: %s)", id, known_envs());
+    for (size_t k = 0; a2c_env_name(k); k++)
+        if (strcmp(a2c_env_name(k), id) == 0) return;
+    fail("unknown environment '%s' (built-ins: %s)", id, known_envs());
+}
+
+a2c_env *make_env(const char *id, uint32_t n)
+{
+    check_env(id);
     a2c_env *env = NULL;
     const a2c_status rc = a2c_env_make(&env, id, n, NULL);
     if (rc != A2C_OK)

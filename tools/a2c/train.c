@@ -4,21 +4,30 @@
  * the library's parameter table: the SB3 name with '-' for '_'
  * (learning_rate is --learning-rate), its value handed as written to
  * a2c_config_set_string.  A parameter added to the library is therefore a
- * flag, listed in --help, without a change here.
+ * flag, listed in --help, without a change here.  rl-baselines3-zoo's
+ * spellings work too: -n, --hyperparams name:value ..., -conf FILE.yml,
+ * --eval-freq, --save-freq, --algo a2c.
  *
  * Settings apply in this order, later ones winning: SB3's defaults (a new
- * config), the environment's preset (presets.c), the flags in command-line
- * order.  Progress goes to stderr (a live line on a terminal, plain lines
- * otherwise); the result goes to stdout, as one JSON object on the last
- * line with --json. */
-/* isatty, fileno and sysconf, for the live progress line and the default
- * number of threads (the library itself is plain C11). */
+ * config), the environment's preset (a2c_config_apply_preset) or, with
+ * -conf, the file's entry for the environment instead, then the flags and
+ * --hyperparams pairs in command-line order.  Progress goes to stderr (a
+ * live line on a terminal, plain lines otherwise); the result goes to
+ * stdout, as one JSON object on the last line with --json.
+ *
+ * SIGINT and SIGTERM stop training after the update in progress; the run
+ * then ends as a finished one would (checkpoint, log, summary) and exits
+ * with 130 or 143.  A second signal kills it at once. */
+/* isatty, fileno, sysconf, sigaction and write: the live progress line,
+ * the default number of threads and the signal handlers (the library
+ * itself is plain C11). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cli.h"
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,28 +37,64 @@
 #include <unistd.h>
 #define IS_TERMINAL(fp) isatty(fileno(fp))
 #define ONLINE_CPUS() sysconf(_SC_NPROCESSORS_ONLN)
+#define HAVE_SIGACTION 1
 #else
 #define IS_TERMINAL(fp) 0
 #define ONLINE_CPUS() 1L
+#define HAVE_SIGACTION 0
 #endif
 
 /* The library numbers its parameters from here on; a2c_param_name gives
  * NULL past the last one. */
 #define FIRST_PARAM A2C_PARAM_LEARNING_RATE
 
-/* ---- settings: from the parameter table, aliases and presets ---- */
+/* Episodes of each --eval-freq evaluation without --eval-episodes (the
+ * zoo's default). */
+#define DEFAULT_EVAL_FREQ_EPISODES 5
+
+/* --save-freq keeps this many of its newest checkpoints. */
+#define KEEP_CHECKPOINTS 3
+
+/* ---- settings: from the parameter table, aliases, --hyperparams ---- */
 
 /* Flags that are other names for a setting: the spellings the command has
- * always had, the zoo's n_timesteps, and net_arch, which
- * a2c_config_set_string takes but the parameter table does not list. */
+ * always had, the zoo's -n/--n-timesteps, and the names
+ * a2c_config_set_string takes that the parameter table does not list. */
 static const struct {
     const char *flag;
     const char *name;
 } alias_flags[] = {
-    {"--timesteps", "n_timesteps"}, {"--n-timesteps", "n_timesteps"},
-    {"--threads", "n_threads"},     {"--activation", "activation_fn"},
-    {"--net-arch", "net_arch"},
+    {"--timesteps", "n_timesteps"},     {"--n-timesteps", "n_timesteps"},
+    {"-n", "n_timesteps"},              {"--threads", "n_threads"},
+    {"--activation", "activation_fn"},  {"--net-arch", "net_arch"},
+    {"--normalize", "normalize"},       {"--policy-kwargs", "policy_kwargs"},
 };
+
+/* Names a2c_config_set_string documents beyond a2c_param_name's. */
+static const char *const extra_library_names[] = {"net_arch", "normalize", "policy_kwargs"};
+
+/* Keys of rl-baselines3-zoo's YAML files that liba2c has no counterpart
+ * for: refused by name, not passed on. */
+static const char *const zoo_only_keys[] = {
+    "env_wrapper", "vec_env_wrapper", "frame_stack", "callback", "monitor_kwargs",
+    "eval_env_kwargs", "env_kwargs", "replay_buffer_class", "replay_buffer_kwargs",
+};
+
+/* Settings a resumed run cannot honour: they only shape a new network. */
+static const char *const init_only_names[] = {"ortho_init", "log_std_init"};
+
+/* Settings that must match a checkpoint's for it to load. */
+static const char *const shape_names[] = {"net_arch", "activation_fn", "shared_trunk",
+                                          "use_rms_prop", "policy_kwargs"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(name, list[k]) == 0) return 1;
+    return 0;
+}
 
 /* Nonzero if `flag` is "--" followed by `name` with each '_' as '-'. */
 static int flag_spells(const char *flag, const char *name)
@@ -63,11 +108,19 @@ static int flag_spells(const char *flag, const char *name)
 /* The SB3 (or zoo) name of the setting `flag` stands for, or NULL. */
 static const char *setting_of_flag(const char *flag)
 {
-    for (size_t k = 0; k < sizeof alias_flags / sizeof alias_flags[0]; k++)
+    for (size_t k = 0; k < COUNT(alias_flags); k++)
         if (strcmp(flag, alias_flags[k].flag) == 0) return alias_flags[k].name;
     for (int p = FIRST_PARAM; a2c_param_name((a2c_param)p); p++)
         if (flag_spells(flag, a2c_param_name((a2c_param)p))) return a2c_param_name((a2c_param)p);
     return NULL;
+}
+
+/* Nonzero if the library knows `name` as a setting. */
+static int library_knows(const char *name)
+{
+    a2c_param param;
+    return a2c_param_from_name(name, &param) == A2C_OK ||
+           in_list(name, extra_library_names, COUNT(extra_library_names));
 }
 
 /* The settings the command reads itself rather than only passing them to
@@ -75,74 +128,88 @@ static const char *setting_of_flag(const char *flag)
  * reports the seed, and prints the timesteps and threads. */
 typedef struct own_settings {
     uint64_t timesteps, seed;
-    uint32_t n_envs;
-    int threads;
 } own_settings;
 
 static const char *const own_setting_names[] = {"n_timesteps", "seed", "n_envs", "n_threads"};
 
 static int is_own_setting(const char *name)
 {
-    for (size_t k = 0; k < sizeof own_setting_names / sizeof own_setting_names[0]; k++)
-        if (strcmp(name, own_setting_names[k]) == 0) return 1;
-    return 0;
+    return in_list(name, own_setting_names, COUNT(own_setting_names));
 }
 
-static void own_defaults(own_settings *o)
+static int default_threads(void)
 {
-    o->timesteps = 100000; /* for an environment without a preset */
-    o->seed = 0;
-    o->n_envs = 1;
-    o->threads = ONLINE_CPUS() >= 2 ? 2 : 1;
+    return ONLINE_CPUS() >= 2 ? 2 : 1;
 }
 
-/* Applies one of the command's own settings, checking it; `what` names it
- * in messages.  Returns 0 for a setting that is the library's alone. */
-static int apply_own_setting(own_settings *o, const char *name, const char *value,
-                             const char *what)
+/* Where a setting came from, for messages: "--gamma", "gamma in
+ * --hyperparams", "gamma at conf.yml:7". */
+static const char *origin(const setting *s, char *buf, size_t size)
 {
+    if (s->file) snprintf(buf, size, "%s at %s:%d", s->name, s->file, s->line);
+    else if (strcmp(s->flag, "--hyperparams") == 0 || strcmp(s->flag, "-params") == 0)
+        snprintf(buf, size, "%s in %s", s->name, s->flag);
+    else snprintf(buf, size, "%s", s->flag);
+    return buf;
+}
+
+/* The same without the name: "in --hyperparams", "at conf.yml:7", or ""
+ * for a flag. */
+static const char *place(const setting *s, char *buf, size_t size)
+{
+    if (s->file) snprintf(buf, size, " at %s:%d", s->file, s->line);
+    else if (strcmp(s->flag, "--hyperparams") == 0 || strcmp(s->flag, "-params") == 0)
+        snprintf(buf, size, " in %s", s->flag);
+    else snprintf(buf, size, " (%s)", s->flag);
+    return buf;
+}
+
+/* Applies one setting, checking it. */
+static void apply_setting(own_settings *own, a2c_config *cfg, const setting *s)
+{
+    char what[600], where[600];
+    origin(s, what, sizeof what);
+    place(s, where, sizeof where);
+    const char *name = s->name, *value = s->value;
     /* The seed takes all 64 bits (the config gets its low 63), as it
      * always has, so it is not held to the parameter's bounds. */
-    if (strcmp(name, "seed") == 0) o->seed = parse_count(what, value);
-    else if (strcmp(name, "n_timesteps") == 0) o->timesteps = parse_count(what, value);
-    else if (strcmp(name, "n_envs") == 0)
-        o->n_envs = (uint32_t)parse_count_in_bounds(what, value, A2C_PARAM_N_ENVS);
+    if (strcmp(name, "seed") == 0) {
+        own->seed = parse_count(what, value);
+        return;
+    }
+    if (strcmp(name, "n_timesteps") == 0) {
+        own->timesteps = parse_count(what, value);
+        return;
+    }
+    a2c_status rc = A2C_OK;
+    if (strcmp(name, "n_envs") == 0)
+        rc = a2c_config_set_int(cfg, A2C_PARAM_N_ENVS,
+                                (int64_t)parse_count_in_bounds(what, value, A2C_PARAM_N_ENVS));
     else if (strcmp(name, "n_threads") == 0)
-        o->threads = (int)parse_count_in_bounds(what, value, A2C_PARAM_N_THREADS);
-    else return 0;
-    return 1;
-}
-
-/* A setting given on the command line: what it sets, to what, and the
- * flag as written, for messages. */
-typedef struct flag_setting {
-    const char *name;
-    const char *value;
-    const char *flag;
-} flag_setting;
-
-static void apply_setting(own_settings *own, a2c_config *cfg, const char *name,
-                          const char *value, const char *what)
-{
-    if (apply_own_setting(own, name, value, what)) return;
-    const a2c_status rc = a2c_config_set_string(cfg, name, value);
+        rc = a2c_config_set_int(cfg, A2C_PARAM_N_THREADS,
+                                (int64_t)parse_count_in_bounds(what, value, A2C_PARAM_N_THREADS));
+    else if (strcmp(name, "policy") == 0) {
+        if (strcmp(value, "MlpPolicy") != 0)
+            fail("policy '%s'%s: liba2c has only MlpPolicy", value, where);
+        return;
+    } else if (in_list(name, zoo_only_keys, COUNT(zoo_only_keys))) {
+        fail("'%s'%s: rl-baselines3-zoo's wrappers, frame stacking, callbacks and environment "
+             "arguments are not supported by liba2c", name, where);
+    } else {
+        rc = a2c_config_set_string(cfg, name, value);
+        if (rc != A2C_OK && !library_knows(name))
+            fail("unknown setting '%s'%s (a2c train --help lists the settings)", name, where);
+    }
     if (rc != A2C_OK)
         fail("invalid value '%s' for %s: %s%s", value, what, a2c_strerror(rc), library_detail());
 }
 
-static void apply_preset(own_settings *own, a2c_config *cfg, const cli_preset *preset)
+/* Nonzero if the library has a preset for `env_id`. */
+static int has_preset(const char *env_id)
 {
-    for (size_t k = 0; k < CLI_PRESET_MAX_SETTINGS && preset->settings[k].name; k++) {
-        const char *name = preset->settings[k].name;
-        a2c_param param;
-        if (!is_own_setting(name) && strcmp(name, "net_arch") != 0 &&
-            a2c_param_from_name(name, &param) != A2C_OK)
-            fail("the %s preset sets '%s', which a2c train does not support", preset->env,
-                 name);
-        char what[128];
-        snprintf(what, sizeof what, "the %s preset's %s", preset->env, name);
-        apply_setting(own, cfg, name, preset->settings[k].value, what);
-    }
+    for (size_t k = 0; a2c_preset_name(k); k++)
+        if (strcmp(a2c_preset_name(k), env_id) == 0) return 1;
+    return 0;
 }
 
 /* ---- help ---- */
@@ -158,9 +225,12 @@ static const struct {
     const char *words[4];
 } value_syntax[] = {
     {"learning_rate", "X|lin_X", {NULL}},
+    {"ent_coef", "X|lin_X", {NULL}},
     {"activation_fn", NULL, {[A2C_ACTIVATION_TANH] = "tanh", [A2C_ACTIVATION_RELU] = "relu"}},
     {"value_loss", NULL, {[A2C_VALUE_LOSS_MSE] = "mse", [A2C_VALUE_LOSS_HUBER] = "huber"}},
     {"lr_schedule", NULL,
+     {[A2C_SCHEDULE_CONSTANT] = "constant", [A2C_SCHEDULE_LINEAR] = "linear"}},
+    {"ent_schedule", NULL,
      {[A2C_SCHEDULE_CONSTANT] = "constant", [A2C_SCHEDULE_LINEAR] = "linear"}},
 };
 
@@ -185,7 +255,7 @@ static void describe_param(a2c_param p, a2c_config *probe, param_text *t)
 
     const char *syntax = NULL;
     const char *const *words = NULL;
-    for (size_t k = 0; k < sizeof value_syntax / sizeof value_syntax[0]; k++) {
+    for (size_t k = 0; k < COUNT(value_syntax); k++) {
         if (strcmp(value_syntax[k].name, name) != 0) continue;
         syntax = value_syntax[k].syntax;
         if (value_syntax[k].words[0]) words = value_syntax[k].words;
@@ -241,29 +311,19 @@ static void print_param_table(FILE *fp)
     }
     fputs("  * the library's default; the command sets seed, n_envs and n_threads itself\n"
           "    (see --seed, --n-envs and --threads above)\n"
-          "  BOOL is True/False or 1/0.  A learning rate lin_X decays linearly from X to 0.\n\n",
+          "  BOOL is True/False or 1/0.  lin_X (learning_rate, ent_coef) decays linearly\n"
+          "  from X to 0 over the run.\n\n",
           fp);
     a2c_config_destroy(probe);
-}
-
-static void print_presets(FILE *fp)
-{
-    fputs("presets (rl-baselines3-zoo's hyperparams/a2c.yml), applied before the flags:\n", fp);
-    for (size_t k = 0; cli_preset_at(k); k++) {
-        const cli_preset *preset = cli_preset_at(k);
-        fprintf(fp, "  %-16s", preset->env);
-        for (size_t j = 0; j < CLI_PRESET_MAX_SETTINGS && preset->settings[j].name; j++)
-            fprintf(fp, "%s%s %s", j ? ", " : " ", preset->settings[j].name,
-                    preset->settings[j].value);
-        fputc('\n', fp);
-    }
 }
 
 void print_train_help(FILE *fp)
 {
     fputs("train options (defaults: SB3's, then the environment's preset; flags win):\n"
           "  --env ID                 the environment to train on (required)\n"
-          "  --timesteps N            env steps in all (the preset's n_timesteps, else 100000)\n"
+          "  -n, --n-timesteps N      env steps in all, also --timesteps (the preset's\n"
+          "                           n_timesteps, else 100000); counts from the start of\n"
+          "                           the first run with --resume\n"
           "  --seed S                 seed of everything random (0)\n"
           "  --n-envs N               parallel environments (the preset's, else 1)\n"
           "  --threads 1|2            threads for training (2 if the machine has 2 CPUs);\n"
@@ -271,73 +331,34 @@ void print_train_help(FILE *fp)
           "  --net-arch 64,64|dict(pi=[..],vf=[..])\n"
           "                           SB3's net_arch: hidden layer widths (64,64)\n"
           "  --activation tanh|relu   the same as --activation-fn\n"
+          "  --normalize BOOL|dict(..)\n"
+          "                           the zoo's VecNormalize switch: True, or\n"
+          "                           dict(norm_obs=True, norm_reward=False, clip_obs=10)\n"
+          "  --policy-kwargs dict(..)\n"
+          "                           SB3's policy_kwargs: net_arch, activation_fn,\n"
+          "                           ortho_init, log_std_init\n"
+          "  --hyperparams K:V ...    settings by SB3/zoo name, up to the next '-' argument\n"
+          "                           (also -params): learning_rate:1e-3 n_steps:8\n"
+          "  -conf, --conf-file FILE  rl-baselines3-zoo's hyperparameter YAML: its entry\n"
+          "                           for --env replaces the preset\n"
+          "  --algo a2c               accepted for the zoo's command lines; only a2c exists\n"
           "  --save FILE              save the trained agent (a resumable checkpoint)\n"
+          "  --save-freq N            also save FILE.<timesteps> every N env steps, keeping\n"
+          "                           the newest 3 (needs --save)\n"
           "  --resume FILE            continue training from a checkpoint\n"
           "  --log FILE.csv           one row of statistics per update\n"
-          "  --eval-episodes N        greedy evaluation episodes afterwards (100; 0 = none)\n"
+          "  --eval-freq N            every N env steps, a greedy evaluation on a separate\n"
+          "                           environment, logged and printed (0 or -1: none)\n"
+          "  --eval-episodes N        episodes of the evaluation after training (100; 0 =\n"
+          "                           none) and of each --eval-freq one (5 if not given)\n"
           "  --json                   end stdout with one JSON object\n"
-          "  A value follows its flag (--gamma 0.98) or is joined to it (--gamma=0.98).\n\n",
+          "  --help, -h               this help, wherever it appears\n"
+          "  A value follows its flag (--gamma 0.98) or is joined to it (--gamma=0.98).\n"
+          "  SIGINT (Ctrl-C) or SIGTERM stops after the current update, saves, logs and\n"
+          "  exits 130 (143 for SIGTERM); a second one quits at once.\n\n",
           fp);
     print_param_table(fp);
     print_presets(fp);
-}
-
-/* ---- progress ---- */
-
-static double now(void)
-{
-    struct timespec ts;
-    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0;
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-typedef struct progress {
-    FILE *log;
-    int live;
-    uint64_t total;
-    double threshold;
-    int has_threshold;
-    uint64_t solved_at; /* 0: not yet */
-    double last_print;
-    uint64_t next_plain, plain_step;
-    a2c_train_stats last;
-} progress;
-
-static int on_update(const a2c_train_stats *s, void *user)
-{
-    progress *p = user;
-    p->last = *s;
-    if (p->has_threshold && !p->solved_at && s->window_episodes == 100 &&
-        s->mean_return >= p->threshold)
-        p->solved_at = s->timesteps;
-    if (p->log)
-        fprintf(p->log, "%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.1f,%.4f\n",
-                (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
-                (unsigned long long)s->updates, s->mean_return, s->mean_length, s->policy_loss,
-                s->value_loss, s->entropy_loss, s->total_loss, s->explained_variance,
-                s->grad_norm, s->learning_rate, s->steps_per_second, s->elapsed_seconds);
-    const double eta = s->steps_per_second > 0.0
-                           ? (double)(p->total > s->timesteps ? p->total - s->timesteps : 0) /
-                                 s->steps_per_second
-                           : 0.0;
-    if (p->live) {
-        const double t = now();
-        if (t - p->last_print < 0.1 && s->timesteps < p->total) return 0;
-        p->last_print = t;
-        fprintf(stderr,
-                "\r  timesteps %9llu / %llu   episodes %7llu   mean return %7.1f   "
-                "%8.0f steps/s   ETA %5.1fs ",
-                (unsigned long long)s->timesteps, (unsigned long long)p->total,
-                (unsigned long long)s->episodes, s->window_episodes ? s->mean_return : 0.0,
-                s->steps_per_second, eta);
-        fflush(stderr);
-    } else if (s->timesteps >= p->next_plain) {
-        p->next_plain += p->plain_step ? p->plain_step : 1;
-        fprintf(stderr, "timesteps %llu episodes %llu mean_return %.1f steps/s %.0f eta %.1fs\n",
-                (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
-                s->window_episodes ? s->mean_return : 0.0, s->steps_per_second, eta);
-    }
-    return 0;
 }
 
 /* ---- the command line ---- */
@@ -348,20 +369,52 @@ void train_request_free(train_request *req)
     req->given = NULL;
     a2c_config_destroy(req->cfg);
     req->cfg = NULL;
+    conf_free(&req->conf);
+}
+
+/* -1 (the zoo's "never") or 0 give 0; otherwise a count of env steps. */
+static uint64_t parse_frequency(const char *flag, const char *text)
+{
+    if (strcmp(text, "-1") == 0) return 0;
+    return parse_count(flag, text);
+}
+
+/* One "name:value" of --hyperparams, cut in place.  The value is the
+ * text after the first ':' (it may hold more); one pair of quotes around
+ * it is removed, as the zoo's eval() of a quoted string would. */
+static setting hyperparam(const char *flag, char *item)
+{
+    char *colon = strchr(item, ':');
+    if (!colon || colon == item)
+        fail("%s expects name:value, not '%s' (e.g. learning_rate:1e-3)", flag, item);
+    *colon = '\0';
+    char *value = colon + 1;
+    const size_t len = strlen(value);
+    if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0]) {
+        value[len - 1] = '\0';
+        value++;
+    }
+    if (!*value) fail("%s: '%s' has no value", flag, item);
+    return (setting){.name = item, .value = value, .flag = flag};
 }
 
 void train_parse(int argc, char **argv, train_request *req)
 {
     *req = (train_request){.eval_episodes = 100};
-    own_settings own;
-    own_defaults(&own);
+    if (args_want_help(argc, argv, 2)) {
+        req->help = 1;
+        return;
+    }
     if (a2c_config_create(&req->cfg, NULL) != A2C_OK) fail("out of memory");
-    /* the setting flags in command-line order, applied after the preset
-     * (which is known only once --env has been read); held by the request
-     * so that a failure caught by a fuzz target can free it */
-    flag_setting *given = req->given = malloc((size_t)argc * sizeof *given);
-    if (!given) fail("out of memory");
-    size_t n_given = 0;
+    /* the settings in command-line order, applied after the preset or
+     * -conf entry (known only once --env has been read); held by the
+     * request so that a failure caught by a fuzz target can free it, and
+     * so that --resume can say what it applies.  Each argument gives at
+     * most one. */
+    req->given = malloc((size_t)argc * sizeof *req->given);
+    if (!req->given) fail("out of memory");
+    int eval_episodes_given = 0;
+    const char *algo = NULL;
 
     arg_reader args;
     args_start(&args, argc, argv, 2, "train");
@@ -370,44 +423,429 @@ void train_parse(int argc, char **argv, train_request *req)
             args_no_value(&args);
             req->json = 1;
         } else if (args_is(&args, "--help")) {
-            args_no_value(&args);
-            train_request_free(req);
-            req->help = 1;
-            return;
+            args_no_value(&args); /* "--help=x"; a plain --help was seen before */
         } else if (args_is(&args, "--env")) req->env_id = args_value(&args);
         else if (args_is(&args, "--save")) req->save = args_value(&args);
         else if (args_is(&args, "--resume")) req->resume = args_value(&args);
         else if (args_is(&args, "--log")) req->log_path = args_value(&args);
+        else if (args_is(&args, "--algo")) algo = args_value(&args);
+        else if (args_is(&args, "-conf") || args_is(&args, "--conf-file"))
+            req->conf_path = args_value(&args);
+        else if (args_is(&args, "--eval-freq"))
+            req->eval_freq = parse_frequency(args.flag, args_value(&args));
+        else if (args_is(&args, "--save-freq"))
+            req->save_freq = parse_frequency(args.flag, args_value(&args));
         else if (args_is(&args, "--eval-episodes")) {
             const uint64_t n = parse_count(args.flag, args_value(&args));
             if (n > 1000000) fail("--eval-episodes is at most 1000000");
             req->eval_episodes = (uint32_t)n;
+            eval_episodes_given = 1;
+        } else if (args_is(&args, "--hyperparams") || args_is(&args, "-params")) {
+            /* the zoo's nargs='+': one or more name:value arguments, up to
+             * the next one that starts with '-' */
+            const char *flag = args.flag;
+            char *item = args.joined_value ? (char *)args.joined_value
+                                           : (char *)args_list_item(&args);
+            if (!item) fail("%s needs at least one name:value", flag);
+            for (; item; item = (char *)args_list_item(&args))
+                req->given[req->n_given++] = hyperparam(flag, item);
         } else {
             const char *name = setting_of_flag(args.flag);
             if (!name) args_unknown(&args);
-            const char *value = args_value(&args);
-            /* the command's own settings are checked now, in command-line
-             * order; the library checks the rest once the config is built */
-            apply_own_setting(&own, name, value, args.flag);
-            given[n_given++] = (flag_setting){name, value, args.flag};
+            req->given[req->n_given++] =
+                (setting){.name = name, .value = args_value(&args), .flag = args.flag};
         }
     }
-    a2c_env_close(make_env(req->env_id, 1)); /* checks the id before anything runs */
-    own_defaults(&own);
-    const cli_preset *preset = cli_preset_for(req->env_id);
-    if (preset) apply_preset(&own, req->cfg, preset);
-    for (size_t k = 0; k < n_given; k++)
-        apply_setting(&own, req->cfg, given[k].name, given[k].value, given[k].flag);
-    free(req->given);
-    req->given = NULL;
+    check_env(req->env_id);
+    if (algo && strcmp(algo, "a2c") != 0 && strcmp(algo, "A2C") != 0)
+        fail("--algo %s: this is liba2c, which implements only a2c", algo);
+    if (req->save_freq && !req->save)
+        fail("--save-freq needs --save FILE (its checkpoints are FILE.<timesteps>)");
+    req->eval_freq_episodes = eval_episodes_given ? req->eval_episodes
+                                                  : DEFAULT_EVAL_FREQ_EPISODES;
+    if (req->eval_freq && req->eval_freq_episodes == 0)
+        fail("--eval-freq needs --eval-episodes of at least 1");
+
+    own_settings own = {.timesteps = 100000, .seed = 0}; /* 100000: no preset */
+    a2c_config *cfg = req->cfg;
+    if (a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, default_threads()) != A2C_OK)
+        fail("cannot set the number of threads%s", library_detail());
+    if (req->conf_path) {
+        conf_load(&req->conf, req->conf_path, req->env_id);
+        for (size_t k = 0; k < req->conf.n_settings; k++) {
+            const conf_setting *c = &req->conf.settings[k];
+            /* a key the zoo has and liba2c lacks is named as such, even
+             * with a value this reader does not follow */
+            if (c->problem && !in_list(c->key, zoo_only_keys, COUNT(zoo_only_keys)))
+                fail("%s:%d: '%s': %s", req->conf_path, c->line, c->key, c->problem);
+            const setting s = {.name = c->key, .value = c->value, .file = req->conf_path,
+                               .line = c->line};
+            apply_setting(&own, cfg, &s);
+        }
+    } else if (has_preset(req->env_id)) {
+        uint64_t n = own.timesteps;
+        const a2c_status rc = a2c_config_apply_preset(cfg, req->env_id, &n);
+        if (rc != A2C_OK)
+            fail("cannot apply the preset of %s: %s%s", req->env_id, a2c_strerror(rc),
+                 library_detail());
+        own.timesteps = n;
+    }
+    for (size_t k = 0; k < req->n_given; k++) apply_setting(&own, cfg, &req->given[k]);
+
+    int64_t n_envs = 1, threads = 1;
+    if (a2c_config_get_int(cfg, A2C_PARAM_N_ENVS, &n_envs) != A2C_OK ||
+        a2c_config_get_int(cfg, A2C_PARAM_N_THREADS, &threads) != A2C_OK ||
+        a2c_config_set_int(cfg, A2C_PARAM_SEED, (int64_t)(own.seed & INT64_MAX)) != A2C_OK)
+        fail("invalid seed, number of environments or threads%s", library_detail());
     req->timesteps = own.timesteps;
     req->seed = own.seed;
-    req->n_envs = own.n_envs;
-    req->threads = own.threads;
-    if (a2c_config_set_int(req->cfg, A2C_PARAM_SEED, (int64_t)(own.seed & INT64_MAX)) != A2C_OK ||
-        a2c_config_set_int(req->cfg, A2C_PARAM_N_ENVS, own.n_envs) != A2C_OK ||
-        a2c_config_set_int(req->cfg, A2C_PARAM_N_THREADS, own.threads) != A2C_OK)
-        fail("invalid seed, number of environments or threads%s", library_detail());
+    req->n_envs = (uint32_t)n_envs;
+    req->threads = (int)threads;
+}
+
+/* ---- signals ---- */
+
+/* The first SIGINT or SIGTERM, 0 before.  Set by the handler, read by the
+ * training callback and after training. */
+static volatile sig_atomic_t stop_signal;
+
+#if HAVE_SIGACTION
+static struct sigaction default_action; /* SIG_DFL, filled in before any handler runs */
+
+static void on_stop_signal(int sig)
+{
+    /* Only async-signal-safe calls here: sigaction and write.  From now on
+     * either signal kills the process (SA_RESETHAND did it for this one). */
+    if (!stop_signal) stop_signal = sig;
+    sigaction(SIGINT, &default_action, NULL);
+    sigaction(SIGTERM, &default_action, NULL);
+    static const char note[] = "\na2c: stopping after the current update "
+                               "(a second Ctrl-C or SIGTERM quits at once)\n";
+    ssize_t ignored = write(STDERR_FILENO, note, sizeof note - 1);
+    (void)ignored;
+}
+
+static void install_stop_handlers(void)
+{
+    sigemptyset(&default_action.sa_mask);
+    default_action.sa_handler = SIG_DFL;
+    default_action.sa_flags = 0;
+    const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t k = 0; k < COUNT(sigs); k++) {
+        struct sigaction old;
+        /* A signal ignored from the start stays ignored, as the shell
+         * meant it for a background job (Python, and so the zoo, does
+         * the same). */
+        if (sigaction(sigs[k], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+        struct sigaction sa;
+        sigemptyset(&sa.sa_mask);
+        sigaddset(&sa.sa_mask, SIGINT);
+        sigaddset(&sa.sa_mask, SIGTERM);
+        sa.sa_handler = on_stop_signal;
+        sa.sa_flags = SA_RESETHAND | SA_RESTART; /* a write to the log carries on */
+        sigaction(sigs[k], &sa, NULL);
+    }
+}
+#else
+static void on_stop_signal(int sig)
+{
+    /* ISO C allows only this much in a handler: the flag, and signal()
+     * for the signal being handled. */
+    stop_signal = sig;
+    signal(sig, SIG_DFL);
+}
+
+static void install_stop_handlers(void)
+{
+    if (signal(SIGINT, on_stop_signal) == SIG_IGN) signal(SIGINT, SIG_IGN);
+    if (signal(SIGTERM, on_stop_signal) == SIG_IGN) signal(SIGTERM, SIG_IGN);
+}
+#endif
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* ---- the log: whole rows only ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The --log file.  Rows are formatted whole into a buffer, which goes to
+ * an unbuffered stream in one write when it fills or a second has passed,
+ * so the file only ever ends at the end of a row, even if the process is
+ * killed (a second Ctrl-C) between two writes. */
+typedef struct log_file {
+    FILE *fp;
+    const char *path;
+    char buf[1 << 16];
+    size_t len;
+    double last_write;
+    int saved_errno; /* nonzero once a write failed */
+} log_file;
+
+static void log_write(log_file *lf)
+{
+    if (lf->len && !lf->saved_errno) {
+        errno = 0;
+        if (fwrite(lf->buf, 1, lf->len, lf->fp) != lf->len || fflush(lf->fp) != 0)
+            lf->saved_errno = errno ? errno : EIO;
+    }
+    lf->len = 0;
+    lf->last_write = now();
+}
+
+static void log_row(log_file *lf, const char *row, size_t n)
+{
+    if (lf->len + n > sizeof lf->buf) log_write(lf);
+    memcpy(lf->buf + lf->len, row, n);
+    lf->len += n;
+    if (now() - lf->last_write >= 1.0) log_write(lf);
+}
+
+/* ---- progress, periodic evaluation and checkpoints ---- */
+
+typedef struct progress {
+    log_file *log;
+    int eval_columns; /* the log has the kind and return_std columns */
+    int live;
+    uint64_t total;
+    double threshold;
+    int has_threshold;
+    uint64_t solved_at; /* 0: not yet */
+    double last_print;
+    uint64_t next_plain, plain_step;
+    a2c_train_stats last;
+
+    a2c_trainer *tr;
+    uint64_t seed;
+    /* --eval-freq */
+    a2c_env *eval_env;
+    uint64_t eval_freq, next_eval;
+    uint32_t eval_episodes;
+    /* --save-freq: the newest checkpoints this run wrote, oldest first */
+    const char *save;
+    uint64_t save_freq, next_save;
+    char *kept[KEEP_CHECKPOINTS];
+
+    char error[700];   /* a failure inside the callback, reported after training */
+} progress;
+
+/* The first multiple of `freq` above `steps`. */
+static uint64_t next_multiple(uint64_t steps, uint64_t freq)
+{
+    return (steps / freq + 1) * freq;
+}
+
+static void clear_live_line(const progress *p)
+{
+    if (p->live) fputs("\r\033[K", stderr);
+}
+
+static int periodic_eval(progress *p, const a2c_train_stats *s)
+{
+    double mean = (double)NAN, std = (double)NAN;
+    const a2c_status rc = a2c_evaluate(a2c_trainer_net(p->tr), p->eval_env, p->eval_episodes, 1,
+                                       p->seed, &mean, &std, NULL);
+    if (rc != A2C_OK) {
+        snprintf(p->error, sizeof p->error, "evaluation at timestep %llu failed: %s%s",
+                 (unsigned long long)s->timesteps, a2c_strerror(rc), library_detail());
+        return 1;
+    }
+    if (p->log) {
+        char row[512];
+        const int n = snprintf(row, sizeof row,
+                               "%llu,%llu,%llu,%.6g,nan,nan,nan,nan,nan,nan,nan,nan,nan,%.4f,"
+                               "eval,%.6g\n",
+                               (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
+                               (unsigned long long)s->updates, mean, s->elapsed_seconds, std);
+        log_row(p->log, row, (size_t)n);
+    }
+    clear_live_line(p);
+    fprintf(stderr, "eval: timesteps %llu, %u greedy episodes: %.1f +/- %.1f\n",
+            (unsigned long long)s->timesteps, p->eval_episodes, mean, std);
+    return 0;
+}
+
+static void periodic_save(progress *p, const a2c_train_stats *s)
+{
+    const size_t size = strlen(p->save) + 32;
+    char *path = malloc(size);
+    if (!path) {
+        clear_live_line(p);
+        fprintf(stderr, "a2c: warning: out of memory for a checkpoint's name\n");
+        return;
+    }
+    snprintf(path, size, "%s.%llu", p->save, (unsigned long long)s->timesteps);
+    errno = 0;
+    const a2c_status rc = a2c_trainer_save(p->tr, path);
+    if (rc != A2C_OK) {
+        /* the run goes on: these checkpoints are a safety net, and the
+         * final --save may still succeed */
+        clear_live_line(p);
+        fprintf(stderr, "a2c: warning: cannot save '%s': %s%s; training goes on\n", path,
+                file_error(rc, errno), library_detail());
+        free(path);
+        return;
+    }
+    if (p->kept[0] && p->kept[KEEP_CHECKPOINTS - 1]) {
+        remove(p->kept[0]);
+        free(p->kept[0]);
+        memmove(p->kept, p->kept + 1, (KEEP_CHECKPOINTS - 1) * sizeof p->kept[0]);
+        p->kept[KEEP_CHECKPOINTS - 1] = NULL;
+    }
+    size_t k = 0;
+    while (p->kept[k]) k++;
+    p->kept[k] = path;
+}
+
+static int on_update(const a2c_train_stats *s, void *user)
+{
+    progress *p = user;
+    p->last = *s;
+    if (p->has_threshold && !p->solved_at && s->window_episodes == 100 &&
+        s->mean_return >= p->threshold)
+        p->solved_at = s->timesteps;
+    if (p->log) {
+        /* one row, formatted at once */
+        char row[1024];
+        const int n = snprintf(
+            row, sizeof row,
+            "%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.1f,%.4f%s\n",
+            (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
+            (unsigned long long)s->updates, s->mean_return, s->mean_length, s->policy_loss,
+            s->value_loss, s->entropy_loss, s->total_loss, s->explained_variance, s->grad_norm,
+            s->learning_rate, s->steps_per_second, s->elapsed_seconds,
+            p->eval_columns ? ",update,nan" : "");
+        log_row(p->log, row, (size_t)n);
+    }
+    const double eta = s->steps_per_second > 0.0
+                           ? (double)(p->total > s->timesteps ? p->total - s->timesteps : 0) /
+                                 s->steps_per_second
+                           : 0.0;
+    if (p->live) {
+        const double t = now();
+        if (t - p->last_print >= 0.1 || s->timesteps >= p->total) {
+            p->last_print = t;
+            fprintf(stderr,
+                    "\r  timesteps %9llu / %llu   episodes %7llu   mean return %7.1f   "
+                    "%8.0f steps/s   ETA %5.1fs ",
+                    (unsigned long long)s->timesteps, (unsigned long long)p->total,
+                    (unsigned long long)s->episodes, s->window_episodes ? s->mean_return : 0.0,
+                    s->steps_per_second, eta);
+            fflush(stderr);
+        }
+    } else if (s->timesteps >= p->next_plain) {
+        p->next_plain += p->plain_step ? p->plain_step : 1;
+        fprintf(stderr, "timesteps %llu episodes %llu mean_return %.1f steps/s %.0f eta %.1fs\n",
+                (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
+                s->window_episodes ? s->mean_return : 0.0, s->steps_per_second, eta);
+    }
+    if (stop_signal) return 1;
+    if (p->eval_freq && s->timesteps >= p->next_eval) {
+        p->next_eval = next_multiple(s->timesteps, p->eval_freq);
+        if (p->log) log_write(p->log); /* the file is current while it runs */
+        if (periodic_eval(p, s)) return 1;
+    }
+    if (p->save_freq && s->timesteps >= p->next_save) {
+        p->next_save = next_multiple(s->timesteps, p->save_freq);
+        periodic_save(p, s);
+    }
+    return stop_signal != 0; /* it may have come during the evaluation or the save */
+}
+
+/* ---- --resume ---- */
+
+/* Lists the command line's settings named in `names` as "--a, --b", or
+ * "" if there are none. */
+static void given_names(const train_request *req, const char *const *names, size_t n_names,
+                        char *out, size_t size)
+{
+    out[0] = '\0';
+    for (size_t k = 0; k < req->n_given; k++) {
+        if (!in_list(req->given[k].name, names, n_names)) continue;
+        char what[600];
+        origin(&req->given[k], what, sizeof what);
+        if (strstr(out, what)) continue;
+        if (*out) strncat(out, ", ", size - strlen(out) - 1);
+        strncat(out, what, size - strlen(out) - 1);
+    }
+}
+
+/* Before anything is created: refuses what a resumed run cannot honour. */
+static void check_resume_flags(const train_request *req)
+{
+    char list[800];
+    given_names(req, init_only_names, COUNT(init_only_names), list, sizeof list);
+    if (*list)
+        fail("%s only shape%s a new network's initial weights; with --resume the network is the "
+             "checkpoint's", list, strchr(list, ',') ? "" : "s");
+}
+
+/* Loads the checkpoint into `tr`, explaining a failure. */
+static void resume_from(const train_request *req, a2c_trainer *tr)
+{
+    errno = 0;
+    const a2c_status rc = a2c_trainer_load(tr, req->resume);
+    if (rc == A2C_OK) return;
+    const int saved_errno = errno;
+    char detail[600];
+    snprintf(detail, sizeof detail, "%s", library_detail());
+    if (rc == A2C_E_FORMAT) {
+        a2c_net *net = NULL;
+        if (a2c_net_load(&net, req->resume, NULL) == A2C_OK) {
+            a2c_net_destroy(net);
+            static const char *const n_envs[] = {"n_envs"};
+            char list[800];
+            given_names(req, n_envs, 1, list, sizeof list);
+            if (*list) /* the library may say FORMAT for another number of envs too */
+                fail("cannot resume from '%s': it is a net checkpoint (no optimizer state), or "
+                     "its number of environments is not %s's%s", req->resume, list, detail);
+            fail("'%s' is a net checkpoint (no optimizer state); it can be evaluated with "
+                 "a2c eval but not resumed", req->resume);
+        }
+    }
+    if (rc == A2C_E_INVALID_ARG) {
+        char list[800];
+        given_names(req, shape_names, COUNT(shape_names), list, sizeof list);
+        fail("cannot resume from '%s': its network or optimizer differs from these settings "
+             "(%s%s)%s", req->resume, *list ? "given: " : "give the net_arch, activation_fn, "
+             "shared_trunk and use_rms_prop it was trained with", list, detail);
+    }
+    fail("cannot resume from '%s': %s%s", req->resume, file_error(rc, saved_errno), detail);
+}
+
+/* After a successful load: says on stderr what this command line applies
+ * to the resumed run. */
+static void describe_resume(const train_request *req, uint64_t start)
+{
+    fprintf(stderr, "resuming from %s at timestep %llu: network, optimizer state, generators "
+            "and progress from the checkpoint; hyperparameters from this command line",
+            req->resume, (unsigned long long)start);
+    char list[800] = "";
+    for (size_t k = 0; k < req->n_given; k++) {
+        const char *name = req->given[k].name;
+        if (!strcmp(name, "seed") || !strcmp(name, "n_timesteps") || !strcmp(name, "n_threads"))
+            continue;
+        char what[600];
+        origin(&req->given[k], what, sizeof what);
+        if (strstr(list, what)) continue;
+        if (*list) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, what, sizeof list - strlen(list) - 1);
+    }
+    fprintf(stderr, " (%s%s%s)\n", req->conf_path ? "the -conf entry" : "the preset",
+            *list ? " and " : "", list);
+    for (size_t k = 0; k < req->n_given; k++)
+        if (!strcmp(req->given[k].name, "seed")) {
+            fprintf(stderr, "  the seed %llu only seeds the evaluations: the training "
+                    "generators continue from the checkpoint\n", (unsigned long long)req->seed);
+            break;
+        }
 }
 
 /* ---- the command ---- */
@@ -429,44 +867,76 @@ int cmd_train(int argc, char **argv)
     const uint64_t timesteps = req.timesteps, seed = req.seed;
     const uint32_t n_envs = req.n_envs;
     const int threads = req.threads;
+    if (resume) check_resume_flags(&req);
 
     a2c_env *env = make_env(env_id, n_envs);
     a2c_trainer *tr = NULL;
     a2c_status rc = a2c_trainer_create(&tr, cfg, env);
     if (rc != A2C_OK)
         fail("cannot create the trainer: %s%s", a2c_strerror(rc), library_detail());
-    errno = 0;
-    if (resume && (rc = a2c_trainer_load(tr, resume)) != A2C_OK)
-        fail("cannot resume from '%s': %s%s", resume,
-             rc == A2C_E_INVALID_ARG ? "its network or optimizer differs from these settings"
-                                     : file_error(rc, errno),
-             library_detail());
+    if (resume) resume_from(&req, tr);
+    const uint64_t start_steps = a2c_trainer_timesteps(tr);
+    if (resume && timesteps <= start_steps)
+        fail("cannot resume '%s' to %llu timesteps: it holds %llu already (-n/--timesteps counts "
+             "from the start of the first run)", resume, (unsigned long long)timesteps,
+             (unsigned long long)start_steps);
     if (save) check_writable("--save", save);
 
+    static log_file csv; /* 64 KiB: not on the stack */
     progress p = {0};
-    const uint64_t start_steps = a2c_trainer_timesteps(tr);
     p.total = timesteps;
     p.last.mean_return = (double)NAN; /* until an update reports */
-    p.next_plain = start_steps + (timesteps > start_steps ? (timesteps - start_steps) / 10 : 0);
-    p.plain_step = timesteps > start_steps ? (timesteps - start_steps) / 10 : 1;
+    p.next_plain = start_steps + (timesteps - start_steps) / 10;
+    p.plain_step = (timesteps - start_steps) / 10;
     p.live = IS_TERMINAL(stderr);
     p.has_threshold = a2c_env_reward_threshold(env_id, &p.threshold) == A2C_OK;
-    if (log_path) {
-        p.log = fopen(log_path, "w");
-        if (!p.log) fail("cannot write '%s': %s", log_path, strerror(errno));
-        fputs("timesteps,episodes,updates,mean_return,mean_length,policy_loss,value_loss,"
-              "entropy_loss,total_loss,explained_variance,grad_norm,learning_rate,"
-              "steps_per_second,elapsed_seconds\n",
-              p.log);
+    p.tr = tr;
+    p.seed = seed;
+    if (req.eval_freq) {
+        p.eval_env = make_env(env_id, 1);
+        p.eval_freq = req.eval_freq;
+        p.next_eval = next_multiple(start_steps, req.eval_freq);
+        p.eval_episodes = req.eval_freq_episodes;
     }
+    if (req.save_freq) {
+        p.save = save;
+        p.save_freq = req.save_freq;
+        p.next_save = next_multiple(start_steps, req.save_freq);
+    }
+    if (log_path) {
+        csv.path = log_path;
+        csv.fp = fopen(log_path, "w");
+        if (!csv.fp) fail("cannot write '%s': %s", log_path, strerror(errno));
+        setvbuf(csv.fp, NULL, _IONBF, 0); /* log_file buffers whole rows itself */
+        csv.last_write = now();
+        p.log = &csv;
+        p.eval_columns = req.eval_freq != 0;
+        static const char header[] =
+            "timesteps,episodes,updates,mean_return,mean_length,policy_loss,value_loss,"
+            "entropy_loss,total_loss,explained_variance,grad_norm,learning_rate,"
+            "steps_per_second,elapsed_seconds";
+        char line[400];
+        const int n = snprintf(line, sizeof line, "%s%s\n", header,
+                               p.eval_columns ? ",kind,return_std" : "");
+        log_row(&csv, line, (size_t)n);
+    }
+    if (resume) describe_resume(&req, start_steps);
     fprintf(stderr, "training A2C on %s: %llu timesteps, %u envs, seed %llu, %d thread%s\n",
             env_id, (unsigned long long)timesteps, n_envs, (unsigned long long)seed, threads,
             threads > 1 ? "s" : "");
+    install_stop_handlers();
     const double t0 = now();
     rc = a2c_trainer_learn(tr, timesteps, on_update, &p);
     const double wall = now() - t0;
     if (p.live) fputc('\n', stderr);
-    if (p.log && fclose(p.log) != 0) fail("cannot write '%s'", log_path);
+    if (p.log) {
+        log_write(&csv);
+        if (fclose(csv.fp) != 0 && !csv.saved_errno) csv.saved_errno = errno ? errno : EIO;
+        if (csv.saved_errno) fail("cannot write '%s': %s", log_path, strerror(csv.saved_errno));
+    }
+    for (size_t k = 0; k < KEEP_CHECKPOINTS; k++) free(p.kept[k]);
+    a2c_env_close(p.eval_env);
+    if (p.error[0]) fail("%s", p.error);
     if (rc != A2C_OK) fail("training failed: %s%s", a2c_strerror(rc), library_detail());
     const uint64_t done = a2c_trainer_timesteps(tr);
     const double sps = wall > 0.0 ? (double)(done - start_steps) / wall : 0.0;
@@ -474,8 +944,11 @@ int cmd_train(int argc, char **argv)
     if (save && (rc = a2c_trainer_save(tr, save)) != A2C_OK)
         fail("cannot save '%s': %s%s", save, file_error(rc, errno), library_detail());
 
+    /* an interrupted run is not evaluated: whoever pressed Ctrl-C wants
+     * it to end */
     double eval_mean = (double)NAN, eval_std = (double)NAN;
-    if (eval_episodes > 0) {
+    const int evaluated = eval_episodes > 0 && !stop_signal;
+    if (evaluated) {
         const uint32_t n_eval = eval_episodes < n_envs ? eval_episodes : n_envs;
         a2c_env *eval_env = make_env(env_id, n_eval);
         rc = a2c_evaluate(a2c_trainer_net(tr), eval_env, eval_episodes, 1, seed, &eval_mean,
@@ -483,10 +956,21 @@ int cmd_train(int argc, char **argv)
         a2c_env_close(eval_env);
         if (rc != A2C_OK) fail("evaluation failed: %s%s", a2c_strerror(rc), library_detail());
     }
+    const int sig = stop_signal; /* possibly one that came during the evaluation */
 
     FILE *summary = json ? stderr : stdout;
-    fprintf(summary, "trained %llu timesteps in %.2f s (%.0f steps/s), %llu episodes",
-            (unsigned long long)done, wall, sps, (unsigned long long)p.last.episodes);
+    if (sig)
+        fprintf(summary, "interrupted by %s at timestep %llu of %llu%s\n", signal_name(sig),
+                (unsigned long long)done, (unsigned long long)timesteps,
+                eval_episodes > 0 && !evaluated ? "; no evaluation" : "");
+    if (start_steps)
+        fprintf(summary, "trained %llu timesteps (%llu to %llu) in %.2f s (%.0f steps/s); "
+                "%llu episodes in all", (unsigned long long)(done - start_steps),
+                (unsigned long long)start_steps, (unsigned long long)done, wall, sps,
+                (unsigned long long)p.last.episodes);
+    else
+        fprintf(summary, "trained %llu timesteps in %.2f s (%.0f steps/s), %llu episodes",
+                (unsigned long long)done, wall, sps, (unsigned long long)p.last.episodes);
     if (isfinite(p.last.mean_return))
         fprintf(summary, ", mean return of the last 100: %.1f", p.last.mean_return);
     fputc('\n', summary);
@@ -496,7 +980,7 @@ int cmd_train(int argc, char **argv)
                     p.threshold, (unsigned long long)p.solved_at);
         else fprintf(summary, "never reached a 100-episode mean of %g\n", p.threshold);
     }
-    if (eval_episodes > 0)
+    if (evaluated)
         fprintf(summary, "evaluation, %u greedy episodes: %.1f +/- %.1f\n", eval_episodes,
                 eval_mean, eval_std);
     if (save) fprintf(summary, "saved to %s\n", save);
@@ -517,8 +1001,10 @@ int cmd_train(int argc, char **argv)
         print_json_number(eval_std, 6);
         printf(", \"eval_episodes\": %u}\n", eval_episodes);
     }
+    fflush(stdout);
     a2c_trainer_destroy(tr);
     a2c_env_close(env);
-    a2c_config_destroy(cfg);
+    train_request_free(&req);
+    if (sig) return sig == SIGINT ? 130 : 143;
     return 0;
 }
