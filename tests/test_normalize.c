@@ -313,6 +313,28 @@ static int ce_step(void *user, uint32_t i, int32_t a, const float *box, float *o
     return 0;
 }
 
+/* State callbacks for counter_env: the step count as 4 bytes; load_state
+ * refuses while `refuse` is set. */
+static int refuse_loads;
+
+static int ce_save(void *user, uint32_t i, void *buf)
+{
+    const counter_env *c = user;
+    unsigned char *b = buf;
+    for (int k = 0; k < 4; k++) b[k] = (unsigned char)(c->t[i] >> (8 * k));
+    return 0;
+}
+
+static int ce_load(void *user, uint32_t i, const void *buf)
+{
+    counter_env *c = user;
+    const unsigned char *b = buf;
+    if (refuse_loads) return 1;
+    c->t[i] = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    c->started[i] = 1;
+    return 0;
+}
+
 static void test_resume_without_env_state(void)
 {
     counter_env c = {{0}, {0}};
@@ -366,6 +388,33 @@ static void test_resume_without_env_state(void)
     a2c_trainer_destroy(eight);
     a2c_env_close(cp4);
     a2c_env_close(cp8);
+    /* a host's own state: continued, or, when its load_state refuses,
+     * A2C_E_ENV with the rest loaded and new episodes */
+    counter_env c3 = {{0}, {0}}, c4 = {{0}, {0}};
+    a2c_env env3 = env;
+    env3.user = &c3;
+    env3.state_size = 4;
+    env3.save_state = ce_save;
+    env3.load_state = ce_load;
+    a2c_trainer *saver = NULL, *loader = NULL;
+    CHECK(a2c_trainer_create(&saver, cfg, &env3) == A2C_OK);
+    CHECK(a2c_trainer_learn(saver, 400, NULL, NULL) == A2C_OK);
+    size_t size3;
+    unsigned char *buf3 = trainer_bytes(saver, &size3);
+    env3.user = &c4;
+    CHECK(a2c_trainer_create(&loader, cfg, &env3) == A2C_OK);
+    CHECK(a2c_trainer_load_from_buffer(loader, buf3, size3) == A2C_OK);
+    CHECK(memcmp(c3.t, c4.t, sizeof c3.t) == 0); /* the episodes in flight */
+    refuse_loads = 1;
+    c4 = (counter_env){{0}, {0}};
+    CHECK(a2c_trainer_load_from_buffer(loader, buf3, size3) == A2C_E_ENV);
+    CHECK(strstr(a2c_last_error(), "load_state") != NULL);
+    CHECK(a2c_trainer_timesteps(loader) == 400); /* the rest was loaded */
+    CHECK(a2c_trainer_learn(loader, 800, NULL, NULL) == A2C_OK); /* after new episodes */
+    refuse_loads = 0;
+    free(buf3);
+    a2c_trainer_destroy(loader);
+    a2c_trainer_destroy(saver);
     /* state_size without the callbacks is a broken table */
     env.state_size = 8;
     a2c_trainer *bad = NULL;

@@ -800,12 +800,6 @@ static void resume_from(const train_request *req, a2c_trainer *tr)
         a2c_net *net = NULL;
         if (a2c_net_load(&net, req->resume, NULL) == A2C_OK) {
             a2c_net_destroy(net);
-            static const char *const n_envs[] = {"n_envs"};
-            char list[800];
-            given_names(req, n_envs, 1, list, sizeof list);
-            if (*list) /* the library may say FORMAT for another number of envs too */
-                fail("cannot resume from '%s': it is a net checkpoint (no optimizer state), or "
-                     "its number of environments is not %s's%s", req->resume, list, detail);
             fail("'%s' is a net checkpoint (no optimizer state); it can be evaluated with "
                  "a2c eval but not resumed", req->resume);
         }
