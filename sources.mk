@@ -20,6 +20,7 @@ A2C_SOURCES := \
     src/nn/net.c \
     src/policy/categorical.c \
     src/policy/dist.c \
+    src/policy/gaussian.c \
     src/algo/eval.c \
     src/algo/loss.c \
     src/algo/optimizer.c \

@@ -576,8 +576,10 @@ static void sweep_trainer(void)
     BAD_ARG("obs_dim", a2c_trainer_create, &tr, cfg, &e);
     e = *cp, e.obs_dim = A2C_MAX_WIDTH + 1;
     BAD_ARG("obs_dim", a2c_trainer_create, &tr, cfg, &e);
-    e = *cp, e.action_kind = A2C_SPACE_BOX;
-    BAD_ARG("action_kind", a2c_trainer_create, &tr, cfg, &e);
+    /* continuous actions train since 0.2, within sensible bounds */
+    static const float low[2] = {1.0f, -1.0f}, high[2] = {0.0f, 1.0f};
+    e = *cp, e.action_kind = A2C_SPACE_BOX, e.action_low = low, e.action_high = high;
+    BAD_ARG("bounds of component 0", a2c_trainer_create, &tr, cfg, &e);
     e = *cp, e.action_kind = 7;
     BAD_ARG("action_kind", a2c_trainer_create, &tr, cfg, &e);
     e = *cp, e.action_dim = 0;

@@ -394,6 +394,8 @@ static void test_env_errors(void)
     CHECK(a2c_trainer_create(&out, cfg, &bad) == A2C_E_INVALID_ARG && out == NULL);
     bad = script_env(&s, 3, 0);
     bad.action_kind = A2C_SPACE_BOX;
+    static const float nan_low[2] = {NAN, 0.0f};
+    bad.action_low = nan_low;
     CHECK(a2c_trainer_create(&out, cfg, &bad) == A2C_E_INVALID_ARG);
     bad = script_env(&s, 0, 0);
     CHECK(a2c_trainer_create(&out, cfg, &bad) == A2C_E_INVALID_ARG);

@@ -430,6 +430,67 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
 A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
                                int32_t *actions, float *log_probs, float *values);
 
+/* ---- continuous (BOX) actions, since 0.2 ----
+ *
+ * A BOX net's action head outputs the mean of each action component; the
+ * distribution's own parameters (log_std) follow the value head at the end
+ * of the flat vector (docs/continuous.md).  With A2C_PARAM_USE_SDE = 0 it is
+ * SB3's DiagGaussianDistribution: log_std has action_dim entries and a
+ * sample is mean + exp(log_std) * N(0, 1).  With USE_SDE = 1 it is SB3's
+ * gSDE (StateDependentNoiseDistribution with its defaults): log_std is a
+ * latent_dim x action_dim matrix (latent_dim: the actor trunk's last
+ * width), the std of each component depends on the actor's latent
+ * features, and a sample is mean + latent . E with an exploration matrix E
+ * that stays fixed until a2c_net_reset_noise (a trainer redraws it at the
+ * start of every rollout and every A2C_PARAM_SDE_SAMPLE_FREQ steps).
+ * log_std starts at A2C_PARAM_LOG_STD_INIT.  a2c_net_n_actions gives the
+ * number of components. */
+
+/* Creates a BOX net for obs_dim inputs and action_dim components, as
+ * a2c_net_create (same statuses, allocates).  Its action bounds start
+ * unbounded.  Since 0.2. */
+A2C_API a2c_status a2c_net_create_box(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                                      size_t action_dim);
+
+/* A2C_SPACE_DISCRETE or A2C_SPACE_BOX (an a2c_space_kind), -1 for NULL.
+ * Since 0.2. */
+A2C_API int a2c_net_action_kind(const a2c_net *net);
+
+/* Sets the bounds a2c_net_act_box clips to: n (= action_dim) lows and
+ * highs, NULL for unbounded; each low <= high, not NaN.  A trainer sets its
+ * env's; checkpoints keep them.  Returns A2C_OK or A2C_E_INVALID_ARG.
+ * Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_set_action_bounds(a2c_net *net, const float *low, const float *high,
+                                             size_t n);
+
+/* gSDE: draws new exploration matrices from the net's generator (a no-op
+ * for other nets).  Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_STATE (its
+ * trainer is collecting).  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_reset_noise(a2c_net *net);
+
+/* a2c_net_act for a BOX net: writes batch x action_dim actions, the mean
+ * if `deterministic`, else a sample (Gaussian: from the net's generator;
+ * gSDE: with its exploration matrices), clipped to the net's action bounds
+ * as SB3's predict clips them; log_probs (may be NULL) are those of the
+ * unclipped sample.  Any batch >= 1 (processed max_batch rows at a time).
+ * Returns A2C_OK, A2C_E_INVALID_ARG (NULL, a discrete net), A2C_E_NONFINITE
+ * or A2C_E_STATE.  Never allocates: a program can act one observation at a
+ * time in a control loop.  Since 0.2. */
+A2C_API a2c_status a2c_net_act_box(a2c_net *net, const float *obs, size_t batch,
+                                   int deterministic, float *actions, float *log_probs,
+                                   float *values);
+
+/* a2c_net_loss_backward for a BOX net: `actions` holds batch x action_dim
+ * floats as they were sampled (before any clipping); log pi and the
+ * entropy are summed over components.  For gSDE the std's dependence on
+ * the latent features is not differentiated (SB3 detaches them).  Same
+ * statuses; A2C_E_INVALID_ARG also for a NaN or infinite action or a
+ * discrete net.  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_loss_backward_box(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                             const float *actions, const float *advantages,
+                                             const float *returns, double *terms,
+                                             size_t n_terms);
+
 /* Backpropagates output gradients of the last forward (same batch):
  * `dlogits` (batch x n_actions) and `dvalues` (batch), either may be NULL
  * for zero.  ADDS into the flat gradient; call a2c_net_zero_grad first for
@@ -665,6 +726,19 @@ A2C_API a2c_status a2c_rollout_add(a2c_rollout *ro, const float *obs, const int3
 A2C_API a2c_status a2c_rollout_compute_gae(a2c_rollout *ro, const a2c_config *cfg,
                                            const float *last_values, const float *dones);
 
+/* A rollout for continuous actions of action_dim components: as
+ * a2c_rollout_create, with a2c_rollout_add_box to append steps (actions:
+ * n_envs x action_dim floats, stored as sampled, before any clipping) and
+ * a2c_rollout_box_actions to read them.  Since 0.2. */
+A2C_API a2c_status a2c_rollout_create_box(a2c_rollout **out, const a2c_config *cfg,
+                                          size_t obs_dim, size_t action_dim);
+A2C_API a2c_status a2c_rollout_add_box(a2c_rollout *ro, const float *obs, const float *actions,
+                                       const float *rewards, const float *episode_starts,
+                                       const float *values, const float *log_probs);
+/* n_steps x n_envs x action_dim floats; NULL for a discrete rollout.
+ * Since 0.2. */
+A2C_API const float *a2c_rollout_box_actions(const a2c_rollout *ro);
+
 /* Read access to the buffers (n_steps x n_envs floats, observations
  * n_steps x n_envs x obs_dim), valid until destroy.  NULL for NULL.
  * Since 0.1. */
@@ -726,7 +800,9 @@ typedef int (*a2c_train_callback)(const a2c_train_stats *stats, void *user);
 
 /* Creates a trainer for `env` (which must outlive it and is not closed by
  * it), copying `cfg`.  The number of parallel environments is
- * env->num_envs.  Only DISCRETE action spaces are supported in 0.1.
+ * env->num_envs.  DISCRETE action spaces since 0.1, BOX since 0.2 (a
+ * Gaussian or gSDE policy, A2C_PARAM_USE_SDE; actions are clipped to the
+ * env's bounds only on their way to `step`).
  * Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NOMEM.  Allocates everything
  * training will need.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env);

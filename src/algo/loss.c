@@ -73,7 +73,8 @@ a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, const a2c__dist *dist, si
 }
 
 void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
-                      const float *params, size_t batch, const int32_t *discrete,
+                      const float *params, const float *latent, size_t batch,
+                      const int32_t *discrete,
                       const float *box, const float *advantages, double adv_mean,
                       double adv_scale, float *dhead, float *dparams, double *policy_loss,
                       double *entropy_loss)
@@ -85,9 +86,10 @@ void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const flo
         const double adv = ((double)advantages[b] - adv_mean) * adv_scale;
         double log_prob, entropy;
         /* loss = -adv/B * log pi(a) - ent_coef/B * entropy + ... */
-        dist->ops->policy_row(dist, head + b * width, params, b, discrete, box, -adv * inv_b,
-                              -c->ent_coef * inv_b, dhead + b * width, dparams, &log_prob,
-                              &entropy);
+        dist->ops->policy_row(dist, head + b * width, params,
+                              latent ? latent + b * dist->latent_dim : NULL, b, discrete, box,
+                              -adv * inv_b, -c->ent_coef * inv_b, dhead + b * width, dparams,
+                              &log_prob, &entropy);
         policy_sum += adv * log_prob;
         entropy_sum += entropy;
     }
@@ -109,7 +111,8 @@ a2c_status a2c__loss_terms(const a2c__loss_coefs *c, double policy_loss, double 
 
 /* The whole loss from explicit buffers. */
 static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
-                             const float *params, const float *values, size_t batch,
+                             const float *params, const float *latent, const float *values,
+                             size_t batch,
                              const int32_t *discrete, const float *box, const float *advantages,
                              const float *returns, float *dhead, float *dparams, float *dvalues,
                              double *terms)
@@ -118,8 +121,8 @@ static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, co
     const a2c_status rc = a2c__loss_prepare(c, dist, batch, discrete, box, advantages, returns,
                                             &mean, &scale);
     if (rc != A2C_OK) return rc;
-    a2c__policy_loss(c, dist, head, params, batch, discrete, box, advantages, mean, scale, dhead,
-                     dparams, &policy, &entropy);
+    a2c__policy_loss(c, dist, head, params, latent, batch, discrete, box, advantages, mean, scale,
+                     dhead, dparams, &policy, &entropy);
     const double value =
         a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
     return a2c__loss_terms(c, policy, entropy, value, terms);
@@ -129,8 +132,10 @@ a2c_status a2c__loss_net(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                          const int32_t *discrete, const float *box, const float *advantages,
                          const float *returns, double *terms)
 {
-    return whole_loss(c, a2c__net_dist(net), a2c__net_head(net, 0), a2c__net_dist_params(net),
-                      a2c__net_values(net, 0), batch, discrete, box, advantages, returns,
+    const a2c__dist *dist = a2c__net_dist(net);
+    return whole_loss(c, dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
+                      dist->use_sde ? a2c__net_latent(net, 0) : NULL, a2c__net_values(net, 0),
+                      batch, discrete, box, advantages, returns,
                       a2c__net_dhead(net), a2c__net_dist_grads(net), a2c__net_dvalues(net),
                       terms);
 }
@@ -141,24 +146,30 @@ a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const fl
                          float *dvalues, double *terms)
 {
     a2c__dist dist;
-    if (a2c__dist_init(&dist, A2C_SPACE_DISCRETE, n) != A2C_OK) return A2C_E_INVALID_ARG;
-    return whole_loss(c, &dist, logits, NULL, values, batch, actions, NULL, advantages, returns,
-                      dlogits, NULL, dvalues, terms);
+    if (a2c__dist_init(&dist, A2C_SPACE_DISCRETE, n, NULL) != A2C_OK) return A2C_E_INVALID_ARG;
+    return whole_loss(c, &dist, logits, NULL, NULL, values, batch, actions, NULL, advantages,
+                      returns, dlogits, NULL, dvalues, terms);
 }
 
 /* ---- public: the loss and its backward pass on a net ---- */
 
-A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
-                                         const int32_t *actions, const float *advantages,
-                                         const float *returns, double *terms, size_t n_terms)
+/* a2c_net_loss_backward and its BOX twin: one of discrete / box. */
+static a2c_status loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                const int32_t *discrete, const float *box,
+                                const float *advantages, const float *returns, double *terms,
+                                size_t n_terms, const char *fn)
 {
-    const char *fn = __func__;
     if (!net) return a2c__fail(A2C_E_INVALID_ARG, fn, "net is NULL");
     if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
-    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, fn, "actions is NULL");
+    if (!discrete && !box) return a2c__fail(A2C_E_INVALID_ARG, fn, "actions is NULL");
     if (!advantages) return a2c__fail(A2C_E_INVALID_ARG, fn, "advantages is NULL");
     if (!returns) return a2c__fail(A2C_E_INVALID_ARG, fn, "returns is NULL");
     if (batch == 0) return a2c__fail(A2C_E_INVALID_ARG, fn, "batch is 0");
+    const a2c__dist *dist = a2c__net_dist(net);
+    if ((dist->action_kind == A2C_SPACE_BOX) != (box != NULL))
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "the net's actions are %s: use %s",
+                         box ? "discrete" : "continuous",
+                         box ? "a2c_net_loss_backward" : "a2c_net_loss_backward_box");
     if (a2c__net_check_unlocked(net, fn) != A2C_OK) return A2C_E_STATE;
     if (a2c__net_cached(net) != batch)
         return a2c__fail(A2C_E_STATE, fn, "batch is %zu but the last forward pass ran %zu rows",
@@ -166,12 +177,12 @@ A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, si
     a2c__loss_coefs c;
     a2c__loss_coefs_from_config(cfg, &c);
     double t[A2C_LOSS_TERMS];
-    const a2c_status rc = a2c__loss_net(net, &c, batch, actions, NULL, advantages, returns, t);
+    const a2c_status rc = a2c__loss_net(net, &c, batch, discrete, box, advantages, returns, t);
     if (rc == A2C_E_INVALID_ARG) {
         if (c.normalize_advantage && batch < 2)
             return a2c__fail(rc, fn, "normalize_advantage needs a batch of 2 or more");
-        return a2c__fail(rc, fn, "actions holds a value outside 0..%zu",
-                         a2c__net_dist(net)->action_dim - 1);
+        if (box) return a2c__fail(rc, fn, "actions holds NaN or infinity");
+        return a2c__fail(rc, fn, "actions holds a value outside 0..%zu", dist->action_dim - 1);
     }
     if (rc == A2C_E_NONFINITE)
         return a2c__fail(rc, fn, "advantages, returns or the loss are not finite");
@@ -184,4 +195,23 @@ A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, si
     }
     for (size_t k = 0; terms && k < n_terms && k < A2C_LOSS_TERMS; k++) terms[k] = t[k];
     return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_loss_backward(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                         const int32_t *actions, const float *advantages,
+                                         const float *returns, double *terms, size_t n_terms)
+{
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
+    return loss_backward(net, cfg, batch, actions, NULL, advantages, returns, terms, n_terms,
+                         __func__);
+}
+
+A2C_API a2c_status a2c_net_loss_backward_box(a2c_net *net, const a2c_config *cfg, size_t batch,
+                                             const float *actions, const float *advantages,
+                                             const float *returns, double *terms,
+                                             size_t n_terms)
+{
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
+    return loss_backward(net, cfg, batch, NULL, actions, advantages, returns, terms, n_terms,
+                         __func__);
 }

@@ -31,10 +31,12 @@ a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, const a2c__dist *dist, si
                              const int32_t *discrete, const float *box, const float *advantages,
                              const float *returns, double *adv_mean, double *adv_scale);
 /* The policy and entropy terms over `batch` rows of head outputs (row
- * stride head_width), their gradient written to dhead and, for the
+ * stride head_width) and, for gSDE, the rows' latent features (stride
+ * latent_dim; NULL otherwise), their gradient written to dhead and, for the
  * distribution's own parameters, added to dparams. */
 void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
-                      const float *params, size_t batch, const int32_t *discrete,
+                      const float *params, const float *latent, size_t batch,
+                      const int32_t *discrete,
                       const float *box, const float *advantages, double adv_mean,
                       double adv_scale, float *dhead, float *dparams, double *policy_loss,
                       double *entropy_loss);

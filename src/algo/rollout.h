@@ -12,12 +12,18 @@ void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
               const float *rewards, const float *values, const float *episode_starts,
               const float *last_values, const float *dones, float *advantages, float *returns);
 
-/* SB3's rollout_buffer.add for step t (< n_steps) of all n_envs, without
+/* SB3's rollout_buffer.add for step t (< n_steps) of all n_envs (actions
+ * or, for a continuous rollout, box), without
  * the checks of a2c_rollout_add (the trainer's inputs are its own) and
  * without log-probabilities (A2C never reads them): the size becomes
  * t + 1. */
 void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32_t *actions,
-                        const float *rewards, const float *episode_starts, const float *values);
+                        const float *box, const float *rewards, const float *episode_starts,
+                        const float *values);
+/* a2c_rollout_create or, with box_dim > 0, a2c_rollout_create_box, for
+ * public function `fn`. */
+a2c_status a2c__rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim,
+                               size_t box_dim, const char *fn);
 /* GAE and returns over the full buffer (a2c_rollout_compute_gae without
  * its checks). */
 void a2c__rollout_finish(a2c_rollout *ro, double gamma, double gae_lambda,

@@ -52,11 +52,14 @@ struct a2c_trainer {
     const a2c__dist *dist;
     a2c__loss_coefs coefs;
     size_t n_envs, n_steps, obs_dim, batch;
+    size_t box_dim;         /* continuous actions' components, 0 for discrete */
+    int64_t sde_sample_freq; /* gSDE: steps between exploration draws, <= 0 per rollout */
     double gamma, gae_lambda, max_grad_norm;
     /* per sub-environment, n_envs entries (final_obs: n_envs x obs_dim) */
     float *final_obs; /* final observations of truncated episodes, packed */
     float *episode_starts, *rewards_f, *dones_f, *last_values;
     int32_t *actions;
+    float *box_actions; /* n_envs x box_dim, as sampled (the env gets them clipped) */
     uint32_t *truncated_rows; /* envs whose final observation needs a value */
     void *block;
     size_t block_bytes;
@@ -107,6 +110,7 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->dones_f = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->last_values = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
+    tr->box_actions = a2c__carve(n, tr->box_dim, sizeof(float), block, &used);
     tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
     tr->returns = a2c__carve(n, 1, sizeof(double), block, &used);
     tr->obs_norm = a2c__carve(n, od, sizeof(float), block, &used);
@@ -145,9 +149,13 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
     a2c_status rc = a2c__vecenv_check(env, fn);
     if (rc != A2C_OK) return rc;
-    if (env->action_kind != A2C_SPACE_DISCRETE)
-        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->action_kind is A2C_SPACE_BOX; only "
-                                                "discrete actions can be trained so far");
+    for (uint32_t k = 0; env->action_kind == A2C_SPACE_BOX && k < env->action_dim; k++) {
+        const float lo = env->action_low ? env->action_low[k] : -HUGE_VALF;
+        const float hi = env->action_high ? env->action_high[k] : HUGE_VALF;
+        if (!(lo <= hi) || lo == HUGE_VALF || hi == -HUGE_VALF)
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "env's action bounds of component %u are "
+                                                    "[%g, %g]", k, (double)lo, (double)hi);
+    }
     const size_t n_steps = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS);
     if (a2c__cfg_int(cfg, A2C_PARAM_NORMALIZE_ADVANTAGE) && n_steps * env->num_envs < 2)
         return a2c__fail(A2C_E_INVALID_ARG, fn, /* SB3 refuses this too: the std of one value */
@@ -160,6 +168,8 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     tr->n_envs = env->num_envs;
     tr->n_steps = n_steps;
     tr->obs_dim = env->obs_dim;
+    tr->box_dim = env->action_kind == A2C_SPACE_BOX ? env->action_dim : 0;
+    tr->sde_sample_freq = a2c__cfg_int(cfg, A2C_PARAM_SDE_SAMPLE_FREQ);
     tr->batch = tr->n_steps * tr->n_envs;
     tr->gamma = a2c__cfg_double(cfg, A2C_PARAM_GAMMA);
     tr->gae_lambda = a2c__cfg_double(cfg, A2C_PARAM_GAE_LAMBDA);
@@ -189,7 +199,8 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     A2C_TRY(a2c__net_create(&tr->net, own, env->obs_dim, env->action_kind, env->action_dim, 1,
                             fn));
     A2C_TRY(a2c_optimizer_create(&tr->opt, own, a2c_net_param_count(tr->net)));
-    A2C_TRY(a2c_rollout_create(&tr->ro, own, env->obs_dim));
+    A2C_TRY(a2c__rollout_create(&tr->ro, own, env->obs_dim, tr->box_dim, fn));
+    if (tr->box_dim) a2c__net_set_action_bounds(tr->net, env->action_low, env->action_high);
     const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
     A2C_TRY(a2c__vecenv_create(&tr->envs, env, alloc, seed, 3, fn));
     tr->block_bytes = lay_out(tr, NULL);
@@ -291,7 +302,8 @@ static void run_job(void *arg)
     case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
     case JOB_BACKWARD:
         a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
-                         j->batch, a2c_rollout_actions(tr->ro), NULL,
+                         tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, j->batch,
+                         a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro),
                          a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
                          a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
                          &j->entropy_loss);
@@ -408,12 +420,19 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
         a2c__net_forward_critic(net, row0, n);
         join(tr);
     }
+    /* gSDE's exploration matrices: new at the start of every rollout, and
+     * every sde_sample_freq steps if that is positive (SB3's
+     * collect_rollouts) */
+    if (tr->dist->use_sde &&
+        (t == 0 || (tr->sde_sample_freq > 0 && t % (size_t)tr->sde_sample_freq == 0)))
+        a2c__net_reset_noise(net, &tr->sample_rng);
     /* no log-probabilities: SB3's A2C stores them but never uses them */
-    if (rc == A2C_OK)
-        rc = a2c__net_sample(net, row0, n, &tr->sample_rng, 0, tr->actions, NULL, NULL);
+    int32_t *discrete = tr->box_dim ? NULL : tr->actions;
+    float *box = tr->box_dim ? tr->box_actions : NULL;
+    if (rc == A2C_OK) rc = a2c__net_sample(net, row0, n, &tr->sample_rng, 0, discrete, box, NULL);
     if (rc == A2C_E_NONFINITE) return a2c__fail(rc, fn, "the policy's outputs are not finite");
     if (rc != A2C_OK) return a2c__fail_status(rc, fn);
-    rc = a2c__vecenv_step(tr->envs, tr->actions, NULL, fn);
+    rc = a2c__vecenv_step(tr->envs, discrete, box, fn);
     if (rc != A2C_OK) return rc;
     tr->timesteps += n;
 
@@ -465,7 +484,8 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
     }
     /* SB3's rollout_buffer.add(last_obs, actions, rewards, last_episode_starts,
      * values) */
-    a2c__rollout_store(tr->ro, t, obs, tr->actions, tr->rewards_f, tr->episode_starts,
+    a2c__rollout_store(tr->ro, t, obs, tr->actions, tr->box_actions, tr->rewards_f,
+                       tr->episode_starts,
                        a2c__net_values(net, row0));
     /* next observations become current; this step's dones start episodes */
     a2c__vecenv_advance(tr->envs);
@@ -503,16 +523,16 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
 {
     a2c_net *net = tr->net;
     const a2c_rollout *ro = tr->ro;
-    const int32_t *actions = a2c_rollout_actions(ro);
+    const int32_t *actions = tr->box_dim ? NULL : a2c_rollout_actions(ro);
+    const float *box = a2c_rollout_box_actions(ro);
     const float *advantages = a2c_rollout_advantages(ro), *returns = a2c_rollout_returns(ro);
     double terms[A2C_LOSS_TERMS];
     job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0};
-    a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, NULL,
+    a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, box,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
     double sum_squares = 0.0;
     if (rc == A2C_OK && a2c__net_shared(net)) {
-        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, NULL, advantages, returns,
-                           terms);
+        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns, terms);
         if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
         sum_squares = side_sum_squares(tr, 1); /* everything is the critic's */
     } else if (rc == A2C_OK) {

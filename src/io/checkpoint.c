@@ -36,13 +36,14 @@ static const unsigned char MAGIC[8] = {0x89, 'A', '2', 'C', '\r', '\n', 0x1a, '\
  * limits is far smaller. */
 #define MAX_FILE_BYTES ((size_t)1 << 31)
 
-/* Section ids.  Append only; 6 is kept for distribution state. */
+/* Section ids.  Append only. */
 enum {
     SECTION_CONFIG = 1,
     SECTION_NET = 2,
     SECTION_OPTIMIZER = 3,
     SECTION_PROGRESS = 4,
     SECTION_OBS_NORM = 5,   /* nets that normalise observations; required */
+    SECTION_ACTIONS = 6,    /* nets with continuous actions: the space; required */
     SECTION_COLLECTION = 7, /* trainers: reward normaliser, episodes in flight; optional */
     SECTION_IDS = 8         /* one past the largest id this version knows */
 };
@@ -58,6 +59,7 @@ static const char *section_name(uint32_t id)
     case SECTION_OPTIMIZER: return "optimizer";
     case SECTION_PROGRESS: return "progress";
     case SECTION_OBS_NORM: return "observation normaliser";
+    case SECTION_ACTIONS: return "action space";
     case SECTION_COLLECTION: return "collection";
     }
     return "unknown";
@@ -75,6 +77,7 @@ static int put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2
     case SECTION_OPTIMIZER: a2c__optimizer_write(w, a2c__trainer_optimizer(tr)); break;
     case SECTION_PROGRESS: a2c__trainer_write_progress(w, tr); break;
     case SECTION_OBS_NORM: a2c__net_write_obs_norm(w, net); break;
+    case SECTION_ACTIONS: a2c__net_write_action_space(w, net); break;
     case SECTION_COLLECTION: return a2c__trainer_write_collection(w, tr);
     }
     return 0;
@@ -85,16 +88,17 @@ static int put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2
  * state (the bytes written are then not a valid checkpoint). */
 static int put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer *tr)
 {
-    uint32_t ids[6], n = 0;
+    uint32_t ids[7], n = 0;
     ids[n++] = SECTION_CONFIG;
     ids[n++] = SECTION_NET;
     if (a2c__net_norm_obs(net)) ids[n++] = SECTION_OBS_NORM;
+    if (a2c__net_dist(net)->action_kind == A2C_SPACE_BOX) ids[n++] = SECTION_ACTIONS;
     if (tr) {
         ids[n++] = SECTION_OPTIMIZER;
         ids[n++] = SECTION_PROGRESS;
         ids[n++] = SECTION_COLLECTION;
     }
-    uint64_t sizes[6], body = 4 + (uint64_t)n * ENTRY_BYTES;
+    uint64_t sizes[7], body = 4 + (uint64_t)n * ENTRY_BYTES;
     for (uint32_t k = 0; k < n; k++) {
         a2c__writer count = {NULL, 0};
         put_section(&count, ids[k], net, tr);
@@ -344,7 +348,9 @@ static a2c_status read_net(const sections *s, const a2c_allocator *alloc, a2c_ne
     rc = section_done(&r, SECTION_CONFIG, fn);
     if (rc == A2C_OK) {
         r = section_reader(s, SECTION_NET);
-        rc = a2c__net_read(&r, cfg, out);
+        /* the action-space section makes a net continuous */
+        const int kind = s->data[SECTION_ACTIONS] ? A2C_SPACE_BOX : A2C_SPACE_DISCRETE;
+        rc = a2c__net_read(&r, cfg, kind, out);
         if (rc == A2C_OK) rc = section_done(&r, SECTION_NET, fn);
         else if (rc == A2C_E_NOMEM) a2c__fail(rc, fn, "no memory for the network");
         else a2c__fail(A2C_E_FORMAT, fn, "the network section is truncated or inconsistent");
@@ -358,6 +364,11 @@ static a2c_status read_net(const sections *s, const a2c_allocator *alloc, a2c_ne
         r = section_reader(s, SECTION_OBS_NORM);
         a2c__net_read_obs_norm(&r, *out);
         rc = section_done(&r, SECTION_OBS_NORM, fn);
+    }
+    if (rc == A2C_OK && s->data[SECTION_ACTIONS]) {
+        r = section_reader(s, SECTION_ACTIONS);
+        a2c__net_read_action_space(&r, *out);
+        rc = section_done(&r, SECTION_ACTIONS, fn);
     }
     a2c_config_destroy(cfg);
     if (rc != A2C_OK) {

@@ -48,6 +48,13 @@ struct a2c_net {
     double clip_obs;
     a2c__rms obs_rms;
     double *rms_mean, *rms_var;
+    /* BOX: the action space's bounds (+-inf when unknown), which the
+     * public acting clips to, as SB3's predict does */
+    float *act_low, *act_high;
+    /* gSDE: the exploration matrices, one per environment (n_noise, the
+     * config's n_envs), each latent_dim x action_dim */
+    float *noise;
+    size_t n_noise;
     unsigned char *block;
     size_t block_bytes;
 };
@@ -88,6 +95,11 @@ static size_t lay_out(a2c_net *net, unsigned char *block)
     net->scratch_vf = a2c__carve(1, net->scratch_floats, f, block, &used);
     net->rms_mean = a2c__carve(1, net->obs_dim, sizeof(double), block, &used);
     net->rms_var = a2c__carve(1, net->obs_dim, sizeof(double), block, &used);
+    const size_t box_dim = net->dist.action_kind == A2C_SPACE_BOX ? net->dist.action_dim : 0;
+    net->act_low = a2c__carve(1, box_dim, f, block, &used);
+    net->act_high = a2c__carve(1, box_dim, f, block, &used);
+    net->noise = a2c__carve(net->n_noise, net->dist.use_sde ? net->dist.n_params : 0, f, block,
+                            &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
@@ -158,12 +170,26 @@ static void plan(a2c_net *net, const a2c_config *cfg, size_t obs_dim, const a2c_
     }
 }
 
+/* The distribution a net made from `cfg` has: gSDE's latent is the actor
+ * trunk's output (the observation without hidden layers). */
+static a2c_status dist_for(const a2c_config *cfg, size_t obs_dim, int action_kind,
+                           size_t action_dim, a2c__dist *out)
+{
+    int32_t pi[A2C_MAX_LAYERS];
+    size_t n_pi;
+    a2c_config_get_net_arch(cfg, pi, &n_pi, NULL, NULL);
+    const a2c__dist_options opt = {(int)a2c__cfg_int(cfg, A2C_PARAM_USE_SDE),
+                                   n_pi ? (size_t)pi[n_pi - 1] : obs_dim,
+                                   a2c__cfg_double(cfg, A2C_PARAM_LOG_STD_INIT)};
+    return a2c__dist_init(out, action_kind, action_dim, &opt);
+}
+
 size_t a2c__net_param_count_for(const a2c_config *cfg, size_t obs_dim, int action_kind,
                                 size_t action_dim)
 {
     a2c__dist dist;
     if (obs_dim < 1 || obs_dim > A2C_MAX_WIDTH ||
-        a2c__dist_init(&dist, action_kind, action_dim) != A2C_OK)
+        dist_for(cfg, obs_dim, action_kind, action_dim, &dist) != A2C_OK)
         return 0;
     a2c_net net;
     memset(&net, 0, sizeof net);
@@ -213,7 +239,7 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     if (action_dim < 1 || action_dim > A2C_MAX_WIDTH)
         return a2c__fail(A2C_E_INVALID_ARG, fn, "n_actions is %zu, expected 1..%d",
                          action_dim, A2C_MAX_WIDTH);
-    if (a2c__dist_init(&dist, action_kind, action_dim) != A2C_OK)
+    if (dist_for(cfg, obs_dim, action_kind, action_dim, &dist) != A2C_OK)
         return a2c__fail(A2C_E_INVALID_ARG, fn, "action space kind %d is not supported",
                          action_kind);
 
@@ -230,6 +256,7 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     if (!net) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the net");
     net->alloc = *alloc;
     net->k = a2c__kernels_select();
+    net->n_noise = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
     plan(net, cfg, obs_dim, &dist);
     net->max_batch = bounded ? bounded_rows(net, max_batch) : max_batch;
     if (a2c_config_clone(cfg, &net->cfg) != A2C_OK) {
@@ -255,6 +282,10 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     net->norm_obs = (int)a2c__cfg_int(cfg, A2C_PARAM_NORM_OBS);
     net->clip_obs = a2c__cfg_double(cfg, A2C_PARAM_CLIP_OBS);
     a2c__rms_init(&net->obs_rms, net->rms_mean, net->rms_var, obs_dim);
+    for (size_t k = 0; dist.action_kind == A2C_SPACE_BOX && k < dist.action_dim; k++) {
+        net->act_low[k] = -HUGE_VALF;
+        net->act_high[k] = HUGE_VALF;
+    }
 
     /* Orthogonal init needs in*out doubles for its largest layer. */
     size_t biggest = head_width * (pi_width > vf_width ? pi_width : vf_width);
@@ -289,6 +320,8 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     init_layer(net, &net->head_pi, ortho, 0.01, &init_rng, scratch);
     init_layer(net, &net->head_vf, ortho, 1.0, &init_rng, scratch);
     net->dist.ops->init_params(&net->dist, net->params + net->dist_params);
+    /* gSDE's first exploration matrices, as SB3 draws them with the policy */
+    a2c__net_reset_noise(net, &net->rng);
     a2c__free(alloc, scratch, scratch_bytes);
     *out = net;
     return A2C_OK;
@@ -506,14 +539,45 @@ A2C_API a2c_status a2c_net_forward(a2c_net *net, const float *obs, size_t batch,
     return A2C_OK;
 }
 
+const float *a2c__net_latent(const a2c_net *net, size_t row)
+{
+    if (net->n_pi == 0) return net->obs + row * net->obs_dim;
+    const layer *top = &net->pi[net->n_pi - 1];
+    return top->h + row * top->out;
+}
+
 a2c_status a2c__net_sample(a2c_net *net, size_t row0, size_t batch, a2c__rng *rng,
                            int deterministic, int32_t *discrete, float *box, float *log_probs)
 {
+    const int sde = net->dist.use_sde;
     /* the gradient rows are free while acting: row0's serves as scratch */
     return net->dist.ops->act(&net->dist, a2c__net_head(net, row0),
-                              net->params + net->dist_params, batch, deterministic, rng, discrete,
-                              box, log_probs, net->dhead + row0 * net->dist.head_width);
+                              net->params + net->dist_params,
+                              sde ? a2c__net_latent(net, row0) : NULL, sde ? net->noise : NULL,
+                              net->n_noise, batch, deterministic, rng, discrete, box, log_probs,
+                              net->dhead + row0 * net->dist.head_width);
 }
+
+void a2c__net_reset_noise(a2c_net *net, a2c__rng *rng)
+{
+    if (net->dist.use_sde)
+        a2c__gsde_draw_noise(&net->dist, net->params + net->dist_params, rng, net->noise,
+                             net->n_noise);
+}
+
+size_t a2c__net_noise_count(const a2c_net *net) { return net->dist.use_sde ? net->n_noise : 0; }
+float *a2c__net_noise(a2c_net *net) { return net->noise; }
+
+void a2c__net_set_action_bounds(a2c_net *net, const float *low, const float *high)
+{
+    for (size_t k = 0; net->dist.action_kind == A2C_SPACE_BOX && k < net->dist.action_dim; k++) {
+        net->act_low[k] = low ? low[k] : -HUGE_VALF;
+        net->act_high[k] = high ? high[k] : HUGE_VALF;
+    }
+}
+
+const float *a2c__net_action_low(const a2c_net *net) { return net->act_low; }
+const float *a2c__net_action_high(const a2c_net *net) { return net->act_high; }
 
 a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int deterministic,
                         a2c__rng *rng, int32_t *discrete, float *box, float *log_probs,
@@ -672,7 +736,7 @@ void a2c__net_write(a2c__writer *w, const a2c_net *net)
     a2c__put_rng(w, &net->rng);
 }
 
-a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, a2c_net **out)
+a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, int action_kind, a2c_net **out)
 {
     *out = NULL;
     const uint32_t obs_dim = a2c__get_u32(r), action_dim = a2c__get_u32(r);
@@ -681,10 +745,10 @@ a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, a2c_net **out)
     /* Everything the file claims is checked against what the
      * configuration implies and against the bytes present before anything
      * is allocated: a short file claiming a big net costs nothing. */
-    const size_t implied = a2c__net_param_count_for(cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim);
+    const size_t implied = a2c__net_param_count_for(cfg, obs_dim, action_kind, action_dim);
     if (implied == 0 || n_params != implied || n_params > r->left / 4) return A2C_E_FORMAT;
     a2c_status rc =
-        create(out, cfg, obs_dim, A2C_SPACE_DISCRETE, action_dim, 0, 1, "net section");
+        create(out, cfg, obs_dim, action_kind, action_dim, 0, 1, "net section");
     if (rc == A2C_E_INVALID_ARG) rc = A2C_E_FORMAT; /* sizes out of range */
     if (rc != A2C_OK) return rc;
     a2c_net *net = *out;
@@ -809,5 +873,103 @@ A2C_API a2c_status a2c_net_normalize_obs(const a2c_net *net, const float *obs, s
         return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
     if (net->norm_obs) a2c__rms_normalize(&net->obs_rms, obs, batch, net->clip_obs, out);
     else if (out != obs) memmove(out, obs, batch * net->obs_dim * sizeof *out);
+    return A2C_OK;
+}
+
+/* ---- the action space of BOX nets ---- */
+
+void a2c__net_write_action_space(a2c__writer *w, const a2c_net *net)
+{
+    a2c__put_u32(w, (uint32_t)net->dist.action_kind);
+    a2c__put_u32(w, (uint32_t)net->dist.action_dim);
+    a2c__put_floats(w, net->act_low, net->dist.action_dim);
+    a2c__put_floats(w, net->act_high, net->dist.action_dim);
+}
+
+void a2c__net_read_action_space(a2c__reader *r, a2c_net *net)
+{
+    const size_t n = net->dist.action_dim;
+    if (a2c__get_u32(r) != (uint32_t)net->dist.action_kind || a2c__get_u32(r) != n ||
+        r->left < 8 * n) {
+        r->bad = 1;
+        return;
+    }
+    a2c__get_floats(r, net->act_low, n);
+    a2c__get_floats(r, net->act_high, n);
+    for (size_t k = 0; k < n; k++) /* infinite bounds are allowed, NaN and low > high not */
+        if (!(net->act_low[k] <= net->act_high[k]) || net->act_low[k] == HUGE_VALF ||
+            net->act_high[k] == -HUGE_VALF)
+            r->bad = 1;
+}
+
+/* ---- public: continuous actions ---- */
+
+A2C_API a2c_status a2c_net_create_box(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
+                                      size_t action_dim)
+{
+    return a2c__net_create(out, cfg, obs_dim, A2C_SPACE_BOX, action_dim, 1, __func__);
+}
+
+A2C_API int a2c_net_action_kind(const a2c_net *net)
+{
+    return net ? net->dist.action_kind : -1;
+}
+
+A2C_API a2c_status a2c_net_set_action_bounds(a2c_net *net, const float *low, const float *high,
+                                             size_t n)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->dist.action_kind != A2C_SPACE_BOX)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "the net's actions are not continuous");
+    if (n != net->dist.action_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "n is %zu, the net has %zu action "
+                                                      "components", n, net->dist.action_dim);
+    for (size_t k = 0; k < n; k++) {
+        const float lo = low ? low[k] : -HUGE_VALF, hi = high ? high[k] : HUGE_VALF;
+        if (!(lo <= hi) || lo == HUGE_VALF || hi == -HUGE_VALF)
+            return a2c__fail(A2C_E_INVALID_ARG, __func__, "bounds of component %zu are "
+                                                          "[%g, %g]", k, (double)lo, (double)hi);
+    }
+    a2c__net_set_action_bounds(net, low, high);
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_reset_noise(a2c_net *net)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
+    a2c__net_reset_noise(net, &net->rng);
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_net_act_box(a2c_net *net, const float *obs, size_t batch,
+                                   int deterministic, float *actions, float *log_probs,
+                                   float *values)
+{
+    if (!net) return a2c__fail(A2C_E_INVALID_ARG, __func__, "net is NULL");
+    if (net->locked) return a2c__net_check_unlocked(net, __func__);
+    if (!obs) return a2c__fail(A2C_E_INVALID_ARG, __func__, "obs is NULL");
+    if (!actions) return a2c__fail(A2C_E_INVALID_ARG, __func__, "actions is NULL");
+    if (batch == 0 || batch > SIZE_MAX / net->obs_dim || batch > SIZE_MAX / net->dist.action_dim)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "batch is %zu", batch);
+    if (net->dist.action_kind != A2C_SPACE_BOX)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "the net's actions are discrete: use "
+                                                      "a2c_net_act");
+    if (!a2c__all_finite(obs, batch * net->obs_dim))
+        return a2c__fail(A2C_E_NONFINITE, __func__, "obs holds NaN or infinity");
+    const a2c_status rc =
+        a2c__net_act(net, obs, batch, deterministic, &net->rng, NULL, actions, log_probs, values);
+    if (rc == A2C_E_NONFINITE)
+        return a2c__fail(rc, __func__, "the policy's outputs are not finite");
+    if (rc != A2C_OK) return a2c__fail_status(rc, __func__);
+    /* as SB3's predict: the log-probabilities are the sample's, the
+     * actions handed back lie within the space */
+    const size_t a = net->dist.action_dim;
+    for (size_t b = 0; b < batch; b++)
+        for (size_t k = 0; k < a; k++) {
+            float *x = &actions[b * a + k];
+            *x = *x < net->act_low[k] ? net->act_low[k] : *x > net->act_high[k] ? net->act_high[k]
+                                                                                 : *x;
+        }
     return A2C_OK;
 }

@@ -90,6 +90,25 @@ a2c_status a2c__net_act(a2c_net *net, const float *obs, size_t batch, int determ
                         a2c__rng *rng, int32_t *discrete, float *box, float *log_probs,
                         float *values);
 
+/* The actor's latent features of cached row `row` (its trunk's output, or
+ * the input without hidden layers): gSDE's z; rows are contiguous. */
+const float *a2c__net_latent(const a2c_net *net, size_t row);
+/* gSDE: draws new exploration matrices, one per environment (SB3's
+ * reset_noise), from `rng`; nothing for other distributions.  The count
+ * is the configuration's n_envs (0 without gSDE). */
+void a2c__net_reset_noise(a2c_net *net, a2c__rng *rng);
+size_t a2c__net_noise_count(const a2c_net *net);
+/* Tests: the exploration matrices (n_noise x latent_dim x action_dim). */
+float *a2c__net_noise(a2c_net *net);
+/* BOX: the space's bounds (NULL: unbounded), which a2c_net_act_box clips
+ * to and checkpoints keep; and where they are. */
+void a2c__net_set_action_bounds(a2c_net *net, const float *low, const float *high);
+const float *a2c__net_action_low(const a2c_net *net);
+const float *a2c__net_action_high(const a2c_net *net);
+/* The action-space section of BOX nets: kind, dim, lows, highs. */
+void a2c__net_write_action_space(a2c__writer *w, const a2c_net *net);
+void a2c__net_read_action_space(a2c__reader *r, a2c_net *net);
+
 /* ---- backward ---- */
 
 /* Gradient buffers the loss fills before a backward: dL/d head outputs
@@ -116,7 +135,8 @@ void a2c__net_write(a2c__writer *w, const a2c_net *net);
  * short, inconsistent with the configuration or holds non-finite
  * parameters; A2C_E_NOMEM.  The reader must then be at the section's
  * end; the caller checks. */
-a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, a2c_net **out);
+a2c_status a2c__net_read(a2c__reader *r, const a2c_config *cfg, int action_kind,
+                         a2c_net **out);
 /* 1 if two nets have the same architecture (sizes, widths, activation,
  * trunk sharing, action space). */
 int a2c__net_same_architecture(const a2c_net *a, const a2c_net *b);

@@ -84,11 +84,12 @@ size_t a2c__argmax_row(const float *z, size_t n)
 /* ---- the categorical distribution behind the a2c__dist interface ---- */
 
 static a2c_status categorical_act(const a2c__dist *d, const float *head, const float *params,
+                                  const float *latent, const float *noise, size_t n_noise,
                                   size_t rows, int deterministic, a2c__rng *rng,
                                   int32_t *discrete, float *box, float *log_probs,
                                   float *scratch)
 {
-    (void)params, (void)box;
+    (void)params, (void)box, (void)latent, (void)noise, (void)n_noise;
     const size_t n = d->action_dim;
     for (size_t b = 0; b < rows; b++) {
         const float *z = head + b * n;
@@ -118,11 +119,11 @@ static int categorical_actions_valid(const a2c__dist *d, const int32_t *discrete
 }
 
 static void categorical_policy_row(const a2c__dist *d, const float *z, const float *params,
-                                   size_t row, const int32_t *discrete, const float *box,
-                                   double w_logp, double w_entropy, float *dz, float *dparams,
-                                   double *log_prob, double *entropy)
+                                   const float *latent, size_t row, const int32_t *discrete,
+                                   const float *box, double w_logp, double w_entropy, float *dz,
+                                   float *dparams, double *log_prob, double *entropy)
 {
-    (void)params, (void)box, (void)dparams;
+    (void)params, (void)box, (void)dparams, (void)latent;
     const size_t n = d->action_dim, a = (size_t)discrete[row];
     const float h = a2c__log_softmax_row(z, n, dz); /* dz holds logp until the backward */
     *log_prob = (double)dz[a];

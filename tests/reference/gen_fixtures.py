@@ -10,8 +10,8 @@ script's own location). Every fixture is regenerated on each run, and the
 output is deterministic: the same torch/numpy build gives byte-identical files.
 
 All maths is done by torch itself in float32 (nn.Linear, autograd,
-Categorical, F.mse_loss/F.huber_loss, clip_grad_norm_, torch.optim). The
-script only arranges inputs and writes results; it does not re-derive any
+Categorical, Normal, F.mse_loss/F.huber_loss, clip_grad_norm_, torch.optim).
+The script only arranges inputs and writes results; it does not re-derive any
 formula by hand, so it can serve as an independent reference for the C code.
 The exception is gae.txt: torch has no GAE, so section 4 spells out
 Stable-Baselines3's rollout bootstrapping and GAE loop in float32 tensors.
@@ -28,7 +28,7 @@ import numpy
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.distributions import Categorical
+from torch.distributions import Categorical, Normal
 
 GENERATOR = "tests/reference/gen_fixtures.py"
 DTYPE = torch.float32
@@ -306,24 +306,26 @@ class A2CNet:
             x = self.act(z)
         return x
 
-    def forward(self, obs, preacts=None):
+    def forward_latent(self, obs, preacts=None):
+        """(actor latent, action head output, values)."""
         latent_pi = self._trunk(self.pi_hidden, obs, preacts)
         if self.shared:
             latent_vf = latent_pi
         else:
             latent_vf = self._trunk(self.vf_hidden, obs, preacts)
-        logits = self.action_head(latent_pi)
+        head = self.action_head(latent_pi)
         values = self.value_head(latent_vf).flatten()
+        return latent_pi, head, values
+
+    def forward(self, obs, preacts=None):
+        _, logits, values = self.forward_latent(obs, preacts)
         return logits, values
 
 
-def a2c_loss(net, obs, actions, advantages, returns, ent_coef, vf_coef,
-             normalize_advantage, value_loss_kind, huber_delta):
-    """Stable-Baselines3 A2C.train loss, computed by torch."""
-    logits, values = net.forward(obs)
-    dist = Categorical(logits=logits)
-    log_prob = dist.log_prob(actions)
-    entropy = dist.entropy()
+def a2c_loss_terms(log_prob, entropy, values, advantages, returns, ent_coef,
+                   vf_coef, normalize_advantage, value_loss_kind, huber_delta):
+    """The loss of SB3's A2C.train from the policy's per-row log_prob and
+    entropy and the critic's values: (policy, value, entropy, total)."""
     adv = advantages
     if normalize_advantage:
         adv = (adv - adv.mean()) / (adv.std() + 1e-8)
@@ -334,6 +336,19 @@ def a2c_loss(net, obs, actions, advantages, returns, ent_coef, vf_coef,
         value_loss = F.huber_loss(values, returns, delta=huber_delta)
     entropy_loss = -entropy.mean()
     loss = policy_loss + ent_coef * entropy_loss + vf_coef * value_loss
+    return policy_loss, value_loss, entropy_loss, loss
+
+
+def a2c_loss(net, obs, actions, advantages, returns, ent_coef, vf_coef,
+             normalize_advantage, value_loss_kind, huber_delta):
+    """Stable-Baselines3 A2C.train loss, computed by torch."""
+    logits, values = net.forward(obs)
+    dist = Categorical(logits=logits)
+    log_prob = dist.log_prob(actions)
+    entropy = dist.entropy()
+    policy_loss, value_loss, entropy_loss, loss = a2c_loss_terms(
+        log_prob, entropy, values, advantages, returns, ent_coef, vf_coef,
+        normalize_advantage, value_loss_kind, huber_delta)
     for p in net.parameters():
         p.grad = None
     loss.backward()
@@ -465,6 +480,315 @@ def gen_net_zoo():
         "orthogonal gain sqrt(2) hidden, 0.01 action head, 1.0 value head,",
         "zero biases.",
     ], cfg, net, obs, actions, advantages, returns)
+
+
+# ---------------------------------------------------------------------------
+# 2b. Continuous (Box) action policies: SB3's DiagGaussianDistribution and
+#     StateDependentNoiseDistribution (gSDE) with its defaults
+# ---------------------------------------------------------------------------
+#
+# The action head outputs one mean per action dimension; the distribution's
+# own parameter log_std comes after every Linear layer in liba2c's flat
+# vector. (SB3's policy registers log_std on the policy module itself, so
+# its policy.parameters() yields log_std first, before the trunks; the
+# values are the same, only the position differs.)
+
+GSDE_EPSILON = 1e-6     # SB3's StateDependentNoiseDistribution default
+
+
+class ContinuousA2CNet(A2CNet):
+    """A2CNet with an action head of action_dim means and a log_std tensor.
+
+    use_sde 0: log_std has shape (action_dim,), std = exp(log_std).
+    use_sde 1: log_std has shape (latent_dim, action_dim), where the latent
+    is the actor trunk's output; the per-row variance is
+    (latent.detach() ** 2) @ exp(log_std) ** 2, plus GSDE_EPSILON."""
+
+    def __init__(self, obs_dim, action_dim, pi_arch, vf_arch, shared,
+                 activation, use_sde):
+        super().__init__(obs_dim, action_dim, pi_arch, vf_arch, shared,
+                         activation)
+        self.use_sde = use_sde
+        self.latent_dim = pi_arch[-1] if pi_arch else obs_dim
+        shape = (self.latent_dim, action_dim) if use_sde else (action_dim,)
+        self.log_std = torch.zeros(shape, dtype=DTYPE, requires_grad=True)
+
+    def parameters(self):
+        return super().parameters() + [self.log_std]
+
+    def flat_params(self):
+        return torch.cat([super().flat_params(),
+                          self.log_std.detach().flatten()])
+
+    def flat_grads(self):
+        return torch.cat([super().flat_grads(),
+                          self.log_std.grad.detach().flatten()])
+
+    def distribution(self, obs):
+        """(Normal over the actions, means, values, actor latent)."""
+        latent, means, values = self.forward_latent(obs)
+        std = self.log_std.exp()
+        if self.use_sde:
+            # learn_features=False: no gradient into the trunk via the std
+            variance = torch.mm(latent.detach() ** 2, std ** 2)
+            scale = torch.sqrt(variance + GSDE_EPSILON)
+        else:
+            scale = std.expand_as(means)
+        return Normal(means, scale), means, values, latent
+
+
+def continuous_a2c_loss(net, obs, actions, advantages, returns, cfg):
+    dist, means, values, latent = net.distribution(obs)
+    log_prob = dist.log_prob(actions).sum(dim=1)    # SB3 sum_independent_dims
+    entropy = dist.entropy().sum(dim=1)
+    policy_loss, value_loss, entropy_loss, loss = a2c_loss_terms(
+        log_prob, entropy, values, advantages, returns, cfg["ent_coef"],
+        cfg["vf_coef"], cfg["normalize_advantage"], cfg["value_loss_kind"],
+        cfg["huber_delta"])
+    for p in net.parameters():
+        p.grad = None
+    loss.backward()
+    return dict(means=means, values=values, stds=dist.scale, latent=latent,
+                log_probs=log_prob, entropy=entropy, loss_policy=policy_loss,
+                loss_value=value_loss, loss_entropy=entropy_loss,
+                loss_total=loss)
+
+
+def flat_loss_f64(flat, cfg, obs, actions, advantages, returns,
+                  sde_latent=None):
+    """The same loss, for checks only: float64, with every parameter read
+    from a flat vector in liba2c's layout (an independent reading of that
+    layout). For gSDE, sde_latent (if given) replaces the actor latent in
+    the variance, e.g. a constant for finite differences; otherwise the
+    live latent is used, detached or not as cfg["learn_features"] says."""
+    act = torch.tanh if cfg["activation"] == 0 else torch.relu
+    pos = 0
+
+    def linear(x, n_out):
+        nonlocal pos
+        n_in = x.shape[1]
+        w = flat[pos:pos + n_in * n_out].reshape(n_in, n_out)
+        b = flat[pos + n_in * n_out:pos + n_in * n_out + n_out]
+        pos += n_in * n_out + n_out
+        return x @ w + b
+
+    assert not cfg["shared"]
+    x = obs
+    for width in cfg["pi_arch"]:
+        x = act(linear(x, width))
+    latent = x
+    y = obs
+    for width in cfg["vf_arch"]:
+        y = act(linear(y, width))
+    means = linear(latent, cfg["action_dim"])
+    values = linear(y, 1).flatten()
+    log_std = flat[pos:]
+    if cfg["use_sde"]:
+        log_std = log_std.reshape(latent.shape[1], cfg["action_dim"])
+        if sde_latent is None:
+            learn = cfg.get("learn_features", False)
+            sde_latent = latent if learn else latent.detach()
+        variance = (sde_latent ** 2) @ log_std.exp() ** 2
+        scale = torch.sqrt(variance + GSDE_EPSILON)
+    else:
+        assert log_std.numel() == cfg["action_dim"]
+        scale = log_std.exp().expand_as(means)
+    dist = Normal(means, scale)
+    log_prob = dist.log_prob(actions).sum(dim=1)
+    entropy = dist.entropy().sum(dim=1)
+    return a2c_loss_terms(log_prob, entropy, values, advantages, returns,
+                          cfg["ent_coef"], cfg["vf_coef"],
+                          cfg["normalize_advantage"], cfg["value_loss_kind"],
+                          cfg["huber_delta"])[3], latent
+
+
+def check_continuous_grads(cfg, net, obs, actions, advantages, returns, out):
+    """Check the float32 results against float64 torch recomputations from
+    the flat vector, and the gradient against central differences."""
+    d = dict(dtype=torch.float64)
+    flat = net.flat_params().to(**d)
+    args = (obs.to(**d), actions.to(**d), advantages.to(**d),
+            returns.to(**d))
+    grads32 = net.flat_grads().to(**d)
+    n = flat.numel()
+    assert grads32.numel() == n
+
+    # float64 autograd from the flat vector
+    p = flat.clone().requires_grad_(True)
+    loss64, latent64 = flat_loss_f64(p, cfg, *args)
+    loss64.backward()
+    g64 = p.grad.detach()
+    assert abs(float(loss64) - float(out["loss_total"])) < 1e-5
+    assert torch.allclose(latent64.detach(), out["latent"].detach().to(**d),
+                          atol=1e-6)
+    assert torch.allclose(grads32, g64, rtol=1e-4, atol=1e-5), \
+        float((grads32 - g64).abs().max())
+
+    # central differences; for gSDE the variance sees the latent of the
+    # unperturbed parameters as a constant, i.e. the detached latent
+    frozen = latent64.detach() if cfg["use_sde"] else None
+    h = 1e-6
+    fd = torch.zeros(n, **d)
+    for i in range(n):
+        e = torch.zeros(n, **d)
+        e[i] = h
+        lp, _ = flat_loss_f64(flat + e, cfg, *args, sde_latent=frozen)
+        lm, _ = flat_loss_f64(flat - e, cfg, *args, sde_latent=frozen)
+        fd[i] = (lp - lm) / (2 * h)
+    assert torch.allclose(fd, g64, rtol=1e-6, atol=1e-8), \
+        float((fd - g64).abs().max())
+    return g64
+
+
+def write_continuous_case(filename, description, cfg, net, obs, actions,
+                          advantages, returns):
+    out = continuous_a2c_loss(net, obs, actions, advantages, returns, cfg)
+    g64 = check_continuous_grads(cfg, net, obs, actions, advantages, returns,
+                                 out)
+    fx = Fixture(filename, description)
+    for key in ("obs_dim", "action_dim", "batch", "activation", "shared"):
+        fx.add(key, cfg[key])
+    fx.add("pi_arch", list(cfg["pi_arch"]))
+    fx.add("vf_arch", list(cfg["vf_arch"]))
+    for key in ("ent_coef", "vf_coef", "normalize_advantage",
+                "value_loss_kind", "huber_delta", "use_sde"):
+        fx.add(key, cfg[key])
+    if cfg["use_sde"]:
+        fx.add("latent_dim", net.latent_dim)
+    fx.add("params", net.flat_params())
+    fx.add("obs", obs)
+    fx.add("actions", actions)
+    fx.add("advantages", advantages)
+    fx.add("returns", returns)
+    for key in ("means", "values", "stds", "log_probs", "entropy",
+                "loss_policy", "loss_value", "loss_entropy", "loss_total"):
+        fx.add(key, out[key])
+    fx.add("grads", net.flat_grads())
+    # The gradient in float64 too, and how far torch's own float32 one is
+    # from it: a float32 implementation is held to that scale of error.
+    # With gSDE's small stds the head gradients are several times the final
+    # ones, and float32 backprop carries ~1e-7 of those.
+    fx.add("grads_f64", g64)
+    fx.add("torch_grad_error",
+           float((net.flat_grads().to(torch.float64) - g64).abs().max()))
+    return fx, out, g64
+
+
+def make_continuous_net(cfg, log_std):
+    net = ContinuousA2CNet(cfg["obs_dim"], cfg["action_dim"], cfg["pi_arch"],
+                           cfg["vf_arch"], bool(cfg["shared"]),
+                           cfg["activation"], cfg["use_sde"])
+    init_normal(net)
+    with torch.no_grad():
+        net.log_std.copy_(f32(log_std))
+    return net
+
+
+def gen_net_gaussian():
+    cfg = dict(obs_dim=3, action_dim=2, batch=6, activation=0, shared=0,
+               pi_arch=[7, 5], vf_arch=[6], ent_coef=0.01, vf_coef=0.5,
+               normalize_advantage=0, value_loss_kind=0, huber_delta=1.0,
+               use_sde=0)
+    torch.manual_seed(2004)
+    net = make_continuous_net(cfg, [-0.3, 0.4])
+    obs = torch.randn(cfg["batch"], cfg["obs_dim"], dtype=DTYPE)
+    with torch.no_grad():
+        dist, _, _, _ = net.distribution(obs)
+        actions = dist.sample()
+    # Stored actions are the unclipped samples; push a few well outside the
+    # [-1, 1] box an env would clip them to.
+    actions[1, 0] = 1.75
+    actions[3, 1] = -2.4
+    actions[4, 0] = -1.3
+    assert bool((actions.abs() > 1.0).any())
+    assert bool((actions.abs() < 1.0).any())
+    advantages = torch.randn(cfg["batch"], dtype=DTYPE) * 1.5 + 0.3
+    returns = torch.randn(cfg["batch"], dtype=DTYPE) * 2.0
+    fx, out, _ = write_continuous_case("net_gaussian.txt", [
+        "A2C loss and flat gradient for a Box action space with SB3's",
+        "DiagGaussianDistribution: the action head gives action_dim means,",
+        "std = exp(log_std) with log_std a state-independent (action_dim,)",
+        "parameter; log_prob and entropy of Normal(mean, std) are summed over",
+        "the action dimensions. tanh, separate trunks [7, 5] / [6], raw",
+        "advantages, MSE value loss; weights ~ N(0, 0.5^2), biases",
+        "~ N(0, 0.1^2), log_std [-0.3, 0.4]. actions (batch x action_dim):",
+        "samples from the distribution, stored unclipped as SB3's rollout",
+        "buffer does, with [1][0] = 1.75, [3][1] = -2.4, [4][0] = -1.3 set by",
+        "hand; several lie outside [-1, 1]. params/grads: the",
+        "Linear layers in the usual order, then log_std LAST (SB3's",
+        "policy.parameters() yields log_std first; liba2c keeps it last).",
+        "means, stds: batch x action_dim.",
+    ], cfg, net, obs, actions, advantages, returns)
+    # every row has the same stds: exp(log_std)
+    assert bool((out["stds"] == net.log_std.detach().exp()).all())
+    return fx
+
+
+def gen_net_gsde():
+    cfg = dict(obs_dim=3, action_dim=2, batch=6, activation=0, shared=0,
+               pi_arch=[7, 5], vf_arch=[6], ent_coef=0.01, vf_coef=0.4,
+               normalize_advantage=0, value_loss_kind=0, huber_delta=1.0,
+               use_sde=1)
+    log_std = [[-1.0, -0.7],
+               [-1.3, -0.85],
+               [-0.6, -1.2],
+               [-1.1, -0.75],
+               [-1.45, -0.5]]
+    torch.manual_seed(2005)
+    net = make_continuous_net(cfg, log_std)
+    obs = torch.randn(cfg["batch"], cfg["obs_dim"], dtype=DTYPE)
+    with torch.no_grad():
+        latent, means, _ = net.forward_latent(obs)
+        # one exploration matrix E ~ N(0, exp(log_std)), used for every row
+        std = net.log_std.exp()
+        explore = Normal(torch.zeros_like(std), std).sample()
+        sampled = means + torch.mm(latent, explore)
+    actions = sampled.clone()
+    actions[1, 0] += 0.8
+    actions[4, 1] -= 0.6
+    advantages = torch.randn(cfg["batch"], dtype=DTYPE) * 1.5 + 0.3
+    returns = torch.randn(cfg["batch"], dtype=DTYPE) * 2.0
+    fx, out, g64 = write_continuous_case("net_gsde.txt", [
+        "A2C loss and flat gradient for a Box action space with SB3's",
+        "StateDependentNoiseDistribution (gSDE) and its defaults: full_std,",
+        "exp (not expln), no squashing, learn_features off, epsilon 1e-6.",
+        "latent = the actor trunk's output after tanh (latent_dim =",
+        "pi_arch[-1]); log_std is latent_dim x action_dim; per row",
+        "stds = sqrt((latent^2) @ exp(log_std)^2 + 1e-6), with the latent",
+        "DETACHED there (the std sends no gradient into the trunk; the means",
+        "do). log_prob and entropy of Normal(means, stds) summed over action",
+        "dims. tanh, separate trunks [7, 5] / [6], raw advantages, MSE value",
+        "loss, vf_coef 0.4; weights ~ N(0, 0.5^2), biases ~ N(0, 0.1^2).",
+        "params/grads: the Linear layers in the usual order, then log_std",
+        "LAST, row-major ([j*action_dim + k] is log_std[j][k]); SB3's",
+        "policy.parameters() yields log_std first, liba2c keeps it last.",
+        "exploration_matrix: one E ~ N(0, exp(log_std)) (latent_dim x",
+        "action_dim); sampled_actions = means + latent @ E; actions = those",
+        "samples with [1][0] += 0.8 and [4][1] -= 0.6. means, stds, actions,",
+        "sampled_actions: batch x action_dim; latent: batch x latent_dim.",
+    ], cfg, net, obs, actions, advantages, returns)
+    fx.add("exploration_matrix", explore)
+    fx.add("latent", latent)
+    fx.add("sampled_actions", sampled)
+
+    # The recorded latent and the sampling formula, in float64.
+    d = dict(dtype=torch.float64)
+    assert torch.equal(out["latent"].detach(), latent)
+    resample = means.to(**d) + latent.to(**d) @ explore.to(**d)
+    assert torch.allclose(resample, sampled.to(**d), atol=1e-6)
+    # The detach matters here: letting the latent carry gradient through
+    # the std (learn_features=True) changes the actor trunk's gradient by
+    # far more than the tolerances above, and leaves the rest unchanged.
+    p = net.flat_params().to(**d).requires_grad_(True)
+    live, _ = flat_loss_f64(p, dict(cfg, learn_features=True),
+                            obs.to(**d), actions.to(**d), advantages.to(**d),
+                            returns.to(**d))
+    live.backward()
+    n_actor = sum(l.weight.numel() + l.bias.numel() for l in net.pi_hidden)
+    diff = (p.grad - g64).abs()
+    assert float(diff[:n_actor].max()) > 1e-3, float(diff[:n_actor].max())
+    assert float(diff[n_actor:].max()) == 0.0
+    return fx
 
 
 # ---------------------------------------------------------------------------
@@ -942,7 +1266,8 @@ def main(argv):
     torch.set_default_dtype(DTYPE)
 
     fixtures = [gen_layers(), gen_net_tanh_separate(), gen_net_relu_shared(),
-                gen_net_zoo(), gen_optim(), gen_gae(), gen_vecnorm()]
+                gen_net_zoo(), gen_net_gaussian(), gen_net_gsde(), gen_optim(),
+                gen_gae(), gen_vecnorm()]
     for fx in fixtures:
         path = fx.write(outdir)
         print("wrote %s (%d records)" % (path, len(fx.records)))
