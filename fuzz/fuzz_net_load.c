@@ -96,12 +96,27 @@ static void one_input(const uint8_t *data, size_t size)
     if (!obs) abort();
     int32_t action = -1;
     float log_prob = 0.0f, value = 0.0f;
-    rc = a2c_net_act(net, obs, 1, 1, &action, &log_prob, &value);
-    /* The parameters may hold any finite floats, so the outputs may
-     * overflow: NONFINITE is a clean answer, anything else is not. */
-    if (rc != A2C_OK && rc != A2C_E_NONFINITE) die("act", rc);
-    if (rc == A2C_OK && (action < 0 || (size_t)action >= a2c_net_n_actions(net)))
-        die("act gave an action out of range", rc);
+    if (a2c_net_action_kind(net) == A2C_SPACE_BOX) {
+        /* continuous: greedy and sampled, each within the saved bounds
+         * (a NaN would fail every comparison) */
+        const size_t dim = a2c_net_n_actions(net);
+        float *box = calloc(dim, sizeof *box);
+        if (!box) abort();
+        for (int deterministic = 1; deterministic >= 0; deterministic--) {
+            rc = a2c_net_act_box(net, obs, 1, deterministic, box, &log_prob, &value);
+            if (rc != A2C_OK && rc != A2C_E_NONFINITE) die("act_box", rc);
+            for (size_t k = 0; rc == A2C_OK && k < dim; k++)
+                if (box[k] != box[k]) die("act_box gave a NaN action", rc);
+        }
+        free(box);
+    } else {
+        rc = a2c_net_act(net, obs, 1, 1, &action, &log_prob, &value);
+        /* The parameters may hold any finite floats, so the outputs may
+         * overflow: NONFINITE is a clean answer, anything else is not. */
+        if (rc != A2C_OK && rc != A2C_E_NONFINITE) die("act", rc);
+        if (rc == A2C_OK && (action < 0 || (size_t)action >= a2c_net_n_actions(net)))
+            die("act gave an action out of range", rc);
+    }
     free(obs);
 
     /* Round trip: what a loaded net saves must load again, with the same

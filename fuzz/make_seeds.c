@@ -63,6 +63,26 @@ static void save_net(const char *name, const char *arch, const char *const *extr
     a2c_config_destroy(cfg);
 }
 
+/* A net with 3 inputs and 2 continuous actions (Gaussian, or gSDE with
+ * `extra`), bounded as Pendulum's torque is, saved. */
+static void save_box_net(const char *name, const char *const *extra)
+{
+    a2c_config *cfg = make_config("8", extra);
+    a2c_net *net = NULL;
+    check(a2c_net_create_box(&net, cfg, 3, 2), name);
+    const float low[2] = {-2.0f, -1.0f}, high[2] = {2.0f, 1.0f};
+    check(a2c_net_set_action_bounds(net, low, high, 2), name);
+    size_t size = 0;
+    check(a2c_net_save_size(net, &size), name);
+    void *buf = malloc(size);
+    if (!buf) exit(1);
+    check(a2c_net_save_to_buffer(net, buf, size, NULL), name);
+    write_file(name, buf, size);
+    free(buf);
+    a2c_net_destroy(net);
+    a2c_config_destroy(cfg);
+}
+
 /* A CartPole trainer trained for `steps` env steps, saved. */
 static void save_trainer(const char *name, const char *arch, const char *const *extra,
                          uint64_t steps)
@@ -114,6 +134,10 @@ int main(int argc, char **argv)
     save_net("net-pi4-vf0", "dict(pi=[4], vf=[])", NULL);
     save_net("net-8-settings", "8", odd);
     save_net("net-8-normalized", "8", norm);
+    static const char *const sde[] = {"use_sde", "True", "log_std_init", "-2", "normalize",
+                                      "True", NULL};
+    save_box_net("net-box-gaussian", NULL);
+    save_box_net("net-box-gsde", sde);
     /* the first two have the fuzzed trainer's architecture and optimizer,
      * so they load into it; the others reach the later checks */
     save_trainer("trainer-8", "8", NULL, 0);

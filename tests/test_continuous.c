@@ -144,6 +144,21 @@ static void test_fixture(const char *file)
     CHECK(a2c_net_forward(net, obs, B, means, values) == A2C_OK);
     check_floats("means", means, fixture_get(&f, "means", B * A), B * A, 1e-5, 1e-6);
     check_floats("values", values, fixture_get(&f, "values", B), B, 1e-5, 1e-6);
+    /* per row: log pi(action) and the entropy, through the distribution */
+    {
+        const a2c__dist *d = a2c__net_dist(net);
+        float lp[16], ent[16], dmean[16], dparams[256] = {0};
+        for (size_t b = 0; b < B; b++) {
+            double l, e;
+            d->ops->policy_row(d, a2c__net_head(net, b), a2c__net_dist_params(net),
+                               r.sde ? a2c__net_latent(net, b) : NULL, b, NULL, actions, 0.0,
+                               0.0, dmean, dparams, &l, &e);
+            lp[b] = (float)l;
+            ent[b] = (float)e;
+        }
+        check_floats("log_probs", lp, fixture_get(&f, "log_probs", B), B, 1e-5, 1e-6);
+        check_floats("entropy", ent, fixture_get(&f, "entropy", B), B, 1e-5, 1e-6);
+    }
     double terms[A2C_LOSS_TERMS];
     CHECK(a2c_net_zero_grad(net) == A2C_OK);
     CHECK(a2c_net_loss_backward_box(net, cfg, B, actions, adv, ret, terms, A2C_LOSS_TERMS) ==

@@ -552,6 +552,104 @@ static void sweep_net(void)
     a2c_config_destroy(cfg);
 }
 
+/* ---- since 0.2: continuous actions, normalisation, presets ---- */
+
+static void sweep_02(void)
+{
+    a2c_config *cfg = new_config();
+    CHECK(a2c_config_set_int(cfg, A2C_PARAM_MAX_BATCH, 4) == A2C_OK);
+    a2c_net *net = NULL, *discrete = NULL;
+    BAD_ARG("out", a2c_net_create_box, NULL, cfg, 3, 1);
+    BAD_ARG("cfg", a2c_net_create_box, &net, NULL, 3, 1);
+    BAD_ARG("obs_dim", a2c_net_create_box, &net, cfg, 0, 1);
+    BAD_ARG("n_actions", a2c_net_create_box, &net, cfg, 3, 0);
+    CHECK(a2c_net_create_box(&net, cfg, 3, 2) == A2C_OK);
+    CHECK(a2c_net_create(&discrete, cfg, 3, 2) == A2C_OK);
+
+    float obs[6] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, act[4];
+    BAD_ARG("net", a2c_net_act_box, NULL, obs, 2, 1, act, NULL, NULL);
+    BAD_ARG("obs", a2c_net_act_box, net, NULL, 2, 1, act, NULL, NULL);
+    BAD_ARG("actions", a2c_net_act_box, net, obs, 2, 1, NULL, NULL, NULL);
+    BAD_ARG("batch", a2c_net_act_box, net, obs, 0, 1, act, NULL, NULL);
+    BAD_ARG("discrete", a2c_net_act_box, discrete, obs, 2, 1, act, NULL, NULL);
+    obs[4] = NAN;
+    FAILS(A2C_E_NONFINITE, "obs", a2c_net_act_box, net, obs, 2, 1, act, NULL, NULL);
+    obs[4] = 0.5f;
+
+    const float low[2] = {-1, -1}, high[2] = {1, 1}, inverted[2] = {1, -2};
+    const float nan_b[2] = {NAN, 1};
+    BAD_ARG("net", a2c_net_set_action_bounds, NULL, low, high, 2);
+    BAD_ARG("n is 3", a2c_net_set_action_bounds, net, low, high, 3);
+    BAD_ARG("component 1", a2c_net_set_action_bounds, net, low, inverted, 2);
+    BAD_ARG("component 0", a2c_net_set_action_bounds, net, nan_b, high, 2);
+    BAD_ARG("not continuous", a2c_net_set_action_bounds, discrete, low, high, 2);
+    BAD_ARG("net", a2c_net_reset_noise, NULL);
+
+    const float box[4] = {0.5f, -0.5f, 3.0f, 0.0f}, nan_box[4] = {0, NAN, 0, 0};
+    const float adv[2] = {1, -1}, ret[2] = {0, 1}, nan2[2] = {0, NAN};
+    FAILS(A2C_E_STATE, NULL, a2c_net_loss_backward_box, net, cfg, 2, box, adv, ret, NULL, 0);
+    CHECK(a2c_net_forward(net, obs, 2, NULL, NULL) == A2C_OK);
+    BAD_ARG("net", a2c_net_loss_backward_box, NULL, cfg, 2, box, adv, ret, NULL, 0);
+    BAD_ARG("cfg", a2c_net_loss_backward_box, net, NULL, 2, box, adv, ret, NULL, 0);
+    BAD_ARG("actions", a2c_net_loss_backward_box, net, cfg, 2, NULL, adv, ret, NULL, 0);
+    BAD_ARG("actions", a2c_net_loss_backward_box, net, cfg, 2, nan_box, adv, ret, NULL, 0);
+    FAILS(A2C_E_NONFINITE, "advantages", a2c_net_loss_backward_box, net, cfg, 2, box, nan2, ret,
+          NULL, 0);
+    const int32_t iact[2] = {0, 1};
+    BAD_ARG("a2c_net_loss_backward_box", a2c_net_loss_backward, net, cfg, 2, iact, adv, ret,
+            NULL, 0);
+
+    /* observation statistics */
+    double mean[3] = {0, 0, 0}, var[3] = {1, 1, 1}, bad_var[3] = {1, -1, 1};
+    FAILS(A2C_E_STATE, "does not normalise", a2c_net_get_obs_norm, net, mean, var, 3, NULL,
+          NULL);
+    BAD_ARG("net", a2c_net_get_obs_norm, NULL, mean, var, 3, NULL, NULL);
+    BAD_ARG("net", a2c_net_set_obs_norm, NULL, mean, var, 3, 1.0, 10.0);
+    BAD_ARG("mean or var", a2c_net_set_obs_norm, net, NULL, var, 3, 1.0, 10.0);
+    BAD_ARG("n is 2", a2c_net_set_obs_norm, net, mean, var, 2, 1.0, 10.0);
+    BAD_ARG("var[1]", a2c_net_set_obs_norm, net, mean, bad_var, 3, 1.0, 10.0);
+    BAD_ARG("count", a2c_net_set_obs_norm, net, mean, var, 3, 0.0, 10.0);
+    BAD_ARG("clip_obs", a2c_net_set_obs_norm, net, mean, var, 3, 1.0, -1.0);
+    mean[0] = INFINITY;
+    FAILS(A2C_E_NONFINITE, "mean[0]", a2c_net_set_obs_norm, net, mean, var, 3, 1.0, 10.0);
+    mean[0] = 0.0;
+    float normed[6];
+    BAD_ARG("net", a2c_net_normalize_obs, NULL, obs, 2, normed);
+    BAD_ARG("obs or out", a2c_net_normalize_obs, net, NULL, 2, normed);
+    obs[0] = NAN;
+    FAILS(A2C_E_NONFINITE, "obs", a2c_net_normalize_obs, net, obs, 2, normed);
+    obs[0] = 0.1f;
+
+    /* presets */
+    uint64_t steps;
+    const char *key, *value;
+    BAD_ARG("cfg", a2c_config_apply_preset, NULL, "Acrobot-v1", &steps);
+    BAD_ARG("env_id", a2c_config_apply_preset, cfg, NULL, &steps);
+    BAD_ARG("no preset for 'Nope-v0'", a2c_config_apply_preset, cfg, "Nope-v0", &steps);
+    BAD_ARG("env_id", a2c_preset_setting, NULL, 0, &key, &value);
+    BAD_ARG("no setting 40", a2c_preset_setting, "Acrobot-v1", 40, &key, &value);
+
+    /* continuous rollouts */
+    a2c_rollout *ro = NULL;
+    CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_ENVS, 2) == A2C_OK);
+    BAD_ARG("out", a2c_rollout_create_box, NULL, cfg, 3, 2);
+    BAD_ARG("cfg", a2c_rollout_create_box, &ro, NULL, 3, 2);
+    BAD_ARG("action_dim", a2c_rollout_create_box, &ro, cfg, 3, 0);
+    BAD_ARG("action_dim", a2c_rollout_create_box, &ro, cfg, 3, A2C_MAX_WIDTH + 1);
+    CHECK(a2c_rollout_create_box(&ro, cfg, 3, 2) == A2C_OK);
+    const float z[2] = {0, 0};
+    BAD_ARG("ro", a2c_rollout_add_box, NULL, obs, box, z, z, z, z);
+    BAD_ARG("actions", a2c_rollout_add_box, ro, obs, NULL, z, z, z, z);
+    BAD_ARG("obs", a2c_rollout_add_box, ro, NULL, box, z, z, z, z);
+    FAILS(A2C_E_NONFINITE, "actions[1]", a2c_rollout_add_box, ro, obs, nan_box, z, z, z, z);
+    BAD_ARG("a2c_rollout_add_box", a2c_rollout_add, ro, obs, iact, z, z, z, z);
+
+    a2c_rollout_destroy(ro);
+    a2c_net_destroy(discrete);
+    a2c_net_destroy(net);
+    a2c_config_destroy(cfg);
+}
+
 /* ---- trainer (src/algo/trainer.c) ---- */
 
 static void sweep_trainer(void)
@@ -875,6 +973,7 @@ int main(void)
     run("sweep_trainer", sweep_trainer);
     run("sweep_eval", sweep_eval);
     run("sweep_checkpoint", sweep_checkpoint);
+    run("sweep_02", sweep_02);
     run("test_success_keeps_message", test_success_keeps_message);
     run("test_per_thread", test_per_thread);
     return harness_report();

@@ -6,7 +6,10 @@
 # custom_env is run twice: briefly, to see every step (train, evaluate, save,
 # reload, play) complete; then with its default budget, to see it learn
 # (greedy score well above the random policy's).  Both runs take well under
-# a second.  Exits nonzero on the first failure.
+# a second.  Then policy_controller plays a Pendulum-v1 policy that the a2c
+# command trained with the zoo's settings (about 2 s), one observation at a
+# time, and must allocate nothing while acting.  Exits nonzero on the first
+# failure.
 set -eu
 
 dir=${1:?usage: sh tests/test_examples.sh BUILD_DIR/examples}
@@ -63,3 +66,25 @@ grep -q '^  timesteps ' "$tmp/out" || fail "no progress lines"
 grep -q '^played: caught' "$tmp/out" || fail "the reloaded agent missed the ball"
 
 echo "examples: custom_env trained ($trained vs random $random), saved, reloaded and played"
+
+# 4. policy_controller: a Pendulum-v1 policy saved by the a2c command (the
+#    zoo's settings and budget: gSDE, normalised observations), acted on one
+#    observation at a time with no allocation.
+a2c=$dir/../bin/a2c
+ctl=$dir/policy_controller
+[ -x "$a2c" ] || fail "$a2c is missing (run make first)"
+[ -x "$ctl" ] || fail "$ctl is missing (run make first)"
+"$a2c" train --env Pendulum-v1 --seed 1 --eval-episodes 0 --save "$tmp/pendulum.a2c" \
+    >"$tmp/out" 2>&1 || { cat "$tmp/out" >&2; fail "a2c train --env Pendulum-v1 failed"; }
+got=0
+"$ctl" "$tmp/pendulum.a2c" 10 >"$tmp/out" 2>&1 || got=$?
+[ "$got" -eq 0 ] || { cat "$tmp/out" >&2; fail "policy_controller exited with $got"; }
+grep -q '^allocations: [1-9][0-9]* while loading, 0 while acting$' "$tmp/out" ||
+    { cat "$tmp/out" >&2; fail "policy_controller allocated while acting"; }
+mean=$(sed -n 's/^mean return \(-*[0-9.]*\) over 10 episodes$/\1/p' "$tmp/out")
+[ -n "$mean" ] || { cat "$tmp/out" >&2; fail "no 'mean return' line"; }
+# a random torque scores about -1200; the zoo's agent about -160
+awk -v m="$mean" 'BEGIN { exit !(m >= -400) }' ||
+    fail "the deployed Pendulum policy scored $mean (a trained one scores above -400)"
+"$ctl" "$tmp/out" >/dev/null 2>&1 && fail "policy_controller accepted a file that is not a policy"
+echo "examples: policy_controller played the CLI's Pendulum-v1 policy: mean return $mean, no allocation while acting"

@@ -442,9 +442,10 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
  * width), the std of each component depends on the actor's latent
  * features, and a sample is mean + latent . E with an exploration matrix E
  * that stays fixed until a2c_net_reset_noise (a trainer redraws it at the
- * start of every rollout and every A2C_PARAM_SDE_SAMPLE_FREQ steps).
- * log_std starts at A2C_PARAM_LOG_STD_INIT.  a2c_net_n_actions gives the
- * number of components. */
+ * start of every rollout and every A2C_PARAM_SDE_SAMPLE_FREQ steps; a
+ * net made by a trainer holds one per environment, any other net one,
+ * used for every row).  log_std starts at A2C_PARAM_LOG_STD_INIT.
+ * a2c_net_n_actions gives the number of components. */
 
 /* Creates a BOX net for obs_dim inputs and action_dim components, as
  * a2c_net_create (same statuses, allocates).  Its action bounds start

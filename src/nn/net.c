@@ -256,7 +256,10 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     if (!net) return a2c__fail(A2C_E_NOMEM, fn, "no memory for the net");
     net->alloc = *alloc;
     net->k = a2c__kernels_select();
-    net->n_noise = (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
+    /* one exploration matrix per env for a trainer's net; a net read from
+     * a file acts with one (as SB3's predict does when the batch is not
+     * one row per env), so its memory stays in proportion to the file */
+    net->n_noise = bounded ? 1 : (size_t)a2c__cfg_int(cfg, A2C_PARAM_N_ENVS);
     plan(net, cfg, obs_dim, &dist);
     net->max_batch = bounded ? bounded_rows(net, max_batch) : max_batch;
     if (a2c_config_clone(cfg, &net->cfg) != A2C_OK) {
@@ -850,8 +853,12 @@ A2C_API a2c_status a2c_net_set_obs_norm(a2c_net *net, const double *mean, const 
     if (!isfinite(count) || !(count >= 1e-4))
         return a2c__fail(A2C_E_INVALID_ARG, __func__, "count is %g, expected at least 1e-4",
                          count);
-    const a2c_status rc = a2c_config_set_double(net->cfg, A2C_PARAM_CLIP_OBS, clip_obs);
-    if (rc != A2C_OK) return a2c__fail_status(rc, __func__);
+    double lo, hi;
+    a2c_param_bounds(A2C_PARAM_CLIP_OBS, &lo, &hi);
+    if (!(clip_obs >= lo && clip_obs <= hi))
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "clip_obs is %g, expected %g..%g",
+                         clip_obs, lo, hi);
+    a2c_config_set_double(net->cfg, A2C_PARAM_CLIP_OBS, clip_obs);
     a2c_config_set_int(net->cfg, A2C_PARAM_NORM_OBS, 1);
     memcpy(net->obs_rms.mean, mean, n * sizeof *mean);
     memcpy(net->obs_rms.var, var, n * sizeof *var);
