@@ -242,6 +242,10 @@ static a2c_status create(a2c_net **out, const a2c_config *cfg, size_t obs_dim, i
     if (dist_for(cfg, obs_dim, action_kind, action_dim, &dist) != A2C_OK)
         return a2c__fail(A2C_E_INVALID_ARG, fn, "action space kind %d is not supported",
                          action_kind);
+    /* as SB3 refuses it: gSDE is a continuous distribution */
+    if (action_kind == A2C_SPACE_DISCRETE && a2c__cfg_int(cfg, A2C_PARAM_USE_SDE))
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "use_sde needs continuous (BOX) actions; these "
+                                                "are discrete");
 
     size_t max_batch = (size_t)a2c__cfg_int(cfg, A2C_PARAM_MAX_BATCH);
     if (max_batch == 0 && !a2c__mul_size((size_t)a2c__cfg_int(cfg, A2C_PARAM_N_STEPS),
