@@ -145,7 +145,7 @@ $(BUILD)/bench/bench: bench/bench.c $(STATIC)
 $(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itests $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
 bench: $(BUILD)/bench/bench $(BUILD)/bench/bench_kernels
 	./$(BUILD)/bench/bench

@@ -343,7 +343,8 @@ typedef enum a2c_loss_term {
 /* Creates a net for `obs_dim` inputs and `n_actions` discrete actions, laid
  * out and initialised from `cfg` (net_arch, activation_fn, shared_trunk,
  * ortho_init, seed, max_batch).  obs_dim and n_actions must be at least 1
- * and at most A2C_MAX_WIDTH.  Returns A2C_OK, A2C_E_INVALID_ARG or
+ * and at most A2C_MAX_WIDTH.  Returns A2C_OK, A2C_E_INVALID_ARG (since 0.2
+ * also for a config with use_sde, which needs continuous actions) or
  * A2C_E_NOMEM.  Allocates (once, for everything).  Since 0.1. */
 A2C_API a2c_status a2c_net_create(a2c_net **out, const a2c_config *cfg, size_t obs_dim,
                                   size_t n_actions);
