@@ -202,8 +202,26 @@ compatcheck: $(CLI)
 privacycheck:
 	@sh tests/check_privacy.sh
 
-check: all run-tests exports privacycheck installcheck clicheck compatcheck examplecheck
+# Trained policies exported as C source (a2c export), each compiled alone and
+# checked against the library it came from (docs/export.md).
+.PHONY: exportcheck
+exportcheck: $(CLI) $(STATIC)
+	@sh tests/test_export.sh $(CLI) $(STATIC)
+
+check: all run-tests exports privacycheck installcheck clicheck compatcheck examplecheck \
+       exportcheck
 	@echo "make check: all tests passed"
+
+# The ABI against the last release's, abi/liba2c-0.1.0.abi, with libabigail's
+# abidiff (Debian's abigail-tools): additions pass, anything else fails
+# unless the SONAME and CHANGELOG.md declare the break (abi/README.md).
+# The library is built with -g (abidiff reads its DWARF) in its own tree.
+ABI_BASELINE ?= abi/liba2c-0.1.0.abi
+ABI_BUILD := $(BUILD)/abi
+.PHONY: abi-check
+abi-check:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(ABI_BUILD) CFLAGS="$(CFLAGS) -g" shared
+	@sh tests/abi_check.sh $(ABI_BUILD)/liba2c.so $(ABI_BASELINE)
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

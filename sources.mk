@@ -36,7 +36,8 @@ A2C_SOURCES := \
     src/envs/registry.c \
     src/envs/vecenv.c \
     src/io/file.c \
-    src/io/checkpoint.c
+    src/io/checkpoint.c \
+    src/io/export.c
 
 A2C_AVX2_SOURCES := src/kernels/kernels.c
 

@@ -136,7 +136,8 @@ static void test_fixture(const char *file)
     CHECK(a2c_net_action_kind(net) == A2C_SPACE_BOX && a2c_net_n_actions(net) == A);
     const size_t n = a2c_net_param_count(net);
     CHECK_EQ_INT(n, fixture_count(&f, "params"));
-    float *params = fixture_floats(&f, "params", n), *obs = fixture_floats(&f, "obs", B * r.obs_dim);
+    float *params = fixture_floats(&f, "params", n);
+    float *obs = fixture_floats(&f, "obs", B * r.obs_dim);
     float *actions = fixture_floats(&f, "actions", B * A);
     float *adv = fixture_floats(&f, "advantages", B), *ret = fixture_floats(&f, "returns", B);
     if (!net || !params || !obs || !actions || !adv || !ret) goto done;

@@ -596,6 +596,7 @@ static void sweep_02(void)
     FAILS(A2C_E_NONFINITE, "advantages", a2c_net_loss_backward_box, net, cfg, 2, box, nan2, ret,
           NULL, 0);
     const int32_t iact[2] = {0, 1};
+    int32_t iact_out[2];
     BAD_ARG("a2c_net_loss_backward_box", a2c_net_loss_backward, net, cfg, 2, iact, adv, ret,
             NULL, 0);
 
@@ -643,6 +644,37 @@ static void sweep_02(void)
     BAD_ARG("obs", a2c_rollout_add_box, ro, NULL, box, z, z, z, z);
     FAILS(A2C_E_NONFINITE, "actions[1]", a2c_rollout_add_box, ro, obs, nan_box, z, z, z, z);
     BAD_ARG("a2c_rollout_add_box", a2c_rollout_add, ro, obs, iact, z, z, z, z);
+
+    /* the push-style trainer */
+    a2c_env shape = {0};
+    shape.version = A2C_ENV_V1, shape.num_envs = 2, shape.obs_dim = 3;
+    shape.action_kind = A2C_SPACE_DISCRETE, shape.action_dim = 2;
+    a2c_trainer *tr = NULL;
+    BAD_ARG("out", a2c_trainer_create_push, NULL, cfg, &shape);
+    BAD_ARG("cfg", a2c_trainer_create_push, &tr, NULL, &shape);
+    BAD_ARG("env", a2c_trainer_create_push, &tr, cfg, NULL);
+    shape.obs_dim = 0;
+    BAD_ARG("obs_dim", a2c_trainer_create_push, &tr, cfg, &shape);
+    shape.obs_dim = 3;
+    CHECK(a2c_trainer_create_push(&tr, cfg, &shape) == A2C_OK);
+    const double rw[2] = {0, 0};
+    const int flags[2] = {0, 0};
+    BAD_ARG("tr", a2c_trainer_push_start, NULL, obs);
+    BAD_ARG("obs", a2c_trainer_push_start, tr, NULL);
+    BAD_ARG("tr", a2c_trainer_push_act, NULL, iact_out, NULL);
+    FAILS(A2C_E_STATE, "push_start", a2c_trainer_push_act, tr, iact_out, NULL);
+    BAD_ARG("tr", a2c_trainer_push_step, NULL, rw, flags, flags, obs, NULL, 10, NULL, NULL);
+    FAILS(A2C_E_STATE, "push_act", a2c_trainer_push_step, tr, rw, flags, flags, obs, NULL, 10,
+          NULL, NULL);
+    CHECK(a2c_trainer_push_start(tr, obs) == A2C_OK);
+    BAD_ARG("actions", a2c_trainer_push_act, tr, NULL, NULL);
+    CHECK(a2c_trainer_push_act(tr, iact_out, NULL) == A2C_OK);
+    BAD_ARG("rewards", a2c_trainer_push_step, tr, NULL, flags, flags, obs, NULL, 10, NULL, NULL);
+    BAD_ARG("next_obs", a2c_trainer_push_step, tr, rw, flags, flags, NULL, NULL, 10, NULL, NULL);
+    BAD_ARG("total_timesteps", a2c_trainer_push_step, tr, rw, flags, flags, obs, NULL, 0, NULL,
+            NULL);
+    FAILS(A2C_E_STATE, "a2c_trainer_push", a2c_trainer_learn, tr, 10, NULL, NULL);
+    a2c_trainer_destroy(tr);
 
     a2c_rollout_destroy(ro);
     a2c_net_destroy(discrete);

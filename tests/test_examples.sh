@@ -8,7 +8,8 @@
 # (greedy score well above the random policy's).  Both runs take well under
 # a second.  Then policy_controller plays a Pendulum-v1 policy that the a2c
 # command trained with the zoo's settings (about 2 s), one observation at a
-# time, and must allocate nothing while acting.  Exits nonzero on the first
+# time, and must allocate nothing while acting; and game_loop trains from its
+# own frame loop through the push-style trainer.  Exits nonzero on the first
 # failure.
 set -eu
 
@@ -67,7 +68,21 @@ grep -q '^played: caught' "$tmp/out" || fail "the reloaded agent missed the ball
 
 echo "examples: custom_env trained ($trained vs random $random), saved, reloaded and played"
 
-# 4. policy_controller: a Pendulum-v1 policy saved by the a2c command (the
+# 4. game_loop: the push-style trainer driven from a frame loop learns to
+#    hover (a perfect drone scores 200 an episode; a random one about 20).
+got=0
+"$dir/game_loop" --quiet >"$tmp/out" 2>&1 || got=$?
+[ "$got" -eq 0 ] || { cat "$tmp/out" >&2; fail "game_loop exited with $got"; }
+scores=$(sed -n 's/^trained: \(-*[0-9.]*\) always-thrust: -*[0-9.]* random: \(-*[0-9.]*\)$/\1 \2/p' \
+    "$tmp/out")
+[ -n "$scores" ] || { cat "$tmp/out" >&2; fail "game_loop: no 'trained: ...' line"; }
+awk -v t="${scores% *}" -v r="${scores#* }" 'BEGIN { exit !(t >= 150 && t - r >= 100) }' ||
+    fail "game_loop did not learn to hover: $scores"
+"$dir/game_loop" --frames 7 --quiet >/dev/null 2>&1 ||
+    fail "game_loop --frames 7 (not a whole rollout) failed"
+echo "examples: game_loop trained its drones from its own frame loop (greedy ${scores% *})"
+
+# 5. policy_controller: a Pendulum-v1 policy saved by the a2c command (the
 #    zoo's settings and budget: gSDE, normalised observations), acted on one
 #    observation at a time with no allocation.
 a2c=$dir/../bin/a2c

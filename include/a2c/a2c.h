@@ -820,7 +820,7 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * A2C_E_ENV (a callback failed), A2C_E_NONFINITE (the environment gave
  * NaN/inf, or the loss diverged: an update that would make a parameter or
  * the optimizer state non-finite is undone, so the net keeps the last good
- * parameters), A2C_E_STATE (called from inside this trainer's own
+ * parameters), A2C_E_STATE (a push trainer; called from inside this trainer's own
  * callbacks, or another rollout would take the trainer past 2^53 env
  * steps, its limit); after an error the envs are reset at the next call.
  * Never allocates.
@@ -833,6 +833,77 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * load (A2C_E_STATE).  No callback may destroy the trainer.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                                      a2c_train_callback callback, void *user);
+
+/* ---- push-style training: the host owns the loop, since 0.2 ----
+ *
+ * A game engine steps its world from its own frame loop (Unity's
+ * FixedUpdate, Godot's _physics_process) and cannot hand control to
+ * a2c_trainer_learn.  A push trainer gives it the same training one step
+ * at a time: the host asks for actions for the current observations of its
+ * num_envs sub-environments, applies them, resets the sub-environments
+ * whose episodes ended, and reports what happened; when n_steps steps are
+ * in, the trainer updates (GAE, the time-limit bootstrap from the final
+ * observations, the schedules' progress), exactly as a2c_trainer_learn
+ * does: on the same env with the same seeds the two give the same
+ * parameters, bit for bit.  See examples/game_loop.c.
+ *
+ *   a2c_trainer_create_push(&tr, cfg, &shape);
+ *   a2c_trainer_push_start(tr, first_obs);
+ *   every frame:
+ *       a2c_trainer_push_act(tr, actions, NULL);
+ *       ... step each sub-environment, reset those that ended ...
+ *       a2c_trainer_push_step(tr, rewards, terminated, truncated, obs,
+ *                             final_obs, planned_total, on_update, user);
+ *
+ * From the first push_act of a rollout to its update the trainer's net is
+ * locked (its cached rows are the rollout's; acting with it then gives
+ * A2C_E_STATE): act with it from the update callback, after the push_step
+ * that completed a rollout, or use a separate net (a2c_net_load of a
+ * save).  push_start drops a rollout in flight.  The host applies its own
+ * time limits (max_episode_steps of the shape is not used). */
+
+/* Creates a push trainer: `shape` is an a2c_env table whose version,
+ * num_envs, obs_dim, action_kind, action_dim and action bounds are read;
+ * its callbacks may be NULL and are never called.  Otherwise as
+ * a2c_trainer_create.  Allocates.  Since 0.2. */
+A2C_API a2c_status a2c_trainer_create_push(a2c_trainer **out, const a2c_config *cfg,
+                                           const a2c_env *shape);
+
+/* Starts (or restarts) the loop with the first observations of every
+ * sub-environment (num_envs x obs_dim), each at the start of an episode.
+ * Returns A2C_OK, A2C_E_INVALID_ARG, A2C_E_NONFINITE or A2C_E_STATE (not a
+ * push trainer; inside its callback).  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_trainer_push_start(a2c_trainer *tr, const float *obs);
+
+/* Chooses the actions for the current observations: num_envs ints in
+ * `actions` (DISCRETE) or num_envs x action_dim floats in `box_actions`
+ * (BOX, clipped to the bounds; the trainer keeps the unclipped sample).
+ * The other pointer may be NULL.  A2C_E_STATE before push_start or twice
+ * without a push_step.  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_trainer_push_act(a2c_trainer *tr, int32_t *actions, float *box_actions);
+
+/* Reports the step the last actions made: per sub-environment the
+ * reward, Gymnasium's flags (nonzero = true), the next observation (for a
+ * sub-environment whose episode ended, the first of its new episode: reset
+ * it before calling) and, in `final_obs`, the last observation of each
+ * episode that ended (num_envs x obs_dim; rows of the others are not read;
+ * NULL is allowed when no episode was truncated).  `total_timesteps` is
+ * the planned length of training, for the schedules' progress (1 -
+ * timesteps / total, as a2c_trainer_learn's argument).  When the rollout is
+ * full, trains and calls `callback` (may be NULL; its return value is
+ * ignored: the host stops by not calling again).  Returns A2C_OK,
+ * A2C_E_INVALID_ARG or A2C_E_NONFINITE for refused data (a NULL, a NaN or
+ * infinite reward or observation, a truncation without final_obs: nothing
+ * changes, and the call may be repeated with corrected data),
+ * A2C_E_NONFINITE for a diverged update, A2C_E_STATE (no actions pending;
+ * past 2^53 steps).  After a failure other than refused data the rollout
+ * in flight is dropped: call push_start again.  Never allocates.
+ * Since 0.2. */
+A2C_API a2c_status a2c_trainer_push_step(a2c_trainer *tr, const double *rewards,
+                                         const int *terminated, const int *truncated,
+                                         const float *next_obs, const float *final_obs,
+                                         uint64_t total_timesteps, a2c_train_callback callback,
+                                         void *user);
 
 /* The trainer's network (owned by the trainer), for acting or saving.
  * Since 0.1. */
@@ -940,6 +1011,58 @@ A2C_API a2c_status a2c_trainer_save(const a2c_trainer *tr, const char *path);
  * trainer's allocator and frees it.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_load_from_buffer(a2c_trainer *tr, const void *buf, size_t size);
 A2C_API a2c_status a2c_trainer_load(a2c_trainer *tr, const char *path);
+
+/* ------------------------------------------------------------------------
+ * Exporting a policy as C source, since 0.2
+ * ------------------------------------------------------------------------
+ *
+ * Writes the greedy policy of a net as one C99 source file that needs
+ * neither liba2c nor any header, not even the C library's: the actor's
+ * weights and biases as `static const float` arrays (hexadecimal
+ * literals, so every value is exact), the observation normaliser's means
+ * and standard deviations as `static const double`, a BOX net's action
+ * bounds, and the forward pass in the same float operations, in the same
+ * order, as a2c_net_forward.  The critic is left out.  With `prefix` "p"
+ * the file defines
+ *   void p_forward(const float *obs, float *out);  the action head's
+ *        outputs: the logits, or a BOX net's means before clipping
+ *   int  p_act(const float *obs);                  DISCRETE: the greedy
+ *        action, a2c_net_act's with deterministic set
+ *   void p_act_box(const float *obs, float *action); BOX: the mean clipped
+ *        to the action bounds, a2c_net_act_box's with deterministic set
+ * and the macros P_OBS_DIM and P_ACTION_DIM (the prefix in capitals).
+ * Nothing in the file allocates or writes anything but the caller's
+ * arrays.  Compiled without fused multiply-add contraction and with float
+ * arithmetic done in float (FLT_EVAL_METHOD 0), its outputs equal the
+ * library's bit for bit; docs/export.md says more.  The text depends only
+ * on the net and the prefix, so exporting twice gives the same bytes.
+ *
+ * `prefix` names every symbol of the file; NULL gives "a2c_policy".  It
+ * must be a C identifier of 1..32 characters that does not start with an
+ * underscore.  Every export returns A2C_E_INVALID_ARG for a NULL net or a
+ * bad prefix, and A2C_E_NONFINITE, writing nothing, if a parameter is NaN
+ * or infinite (as the saves do).
+ */
+
+/* Writes the size of the source text a2c_net_export_c_to_buffer would
+ * write, plus one for its terminating NUL, to *size.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG, A2C_E_NONFINITE or A2C_E_NOMEM (the text would not
+ * fit in a size_t).  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_export_c_size(const a2c_net *net, const char *prefix, size_t *size);
+/* Writes the source text and a terminating NUL into `buf` (capacity
+ * `cap`); *written (may be NULL) receives the text's length without the
+ * NUL.  Returns A2C_OK, A2C_E_INVALID_ARG (also NULL buf, or cap below
+ * a2c_net_export_c_size; nothing is written then), A2C_E_NONFINITE or
+ * A2C_E_NOMEM.  Never allocates.  Since 0.2. */
+A2C_API a2c_status a2c_net_export_c_to_buffer(const a2c_net *net, const char *prefix, char *buf,
+                                              size_t cap, size_t *written);
+/* Writes the source text (without a NUL) to the file `path` as
+ * a2c_net_save writes a checkpoint: through a temporary file renamed over
+ * `path`, refusing a `path` that is not a regular file.  Returns A2C_OK,
+ * A2C_E_INVALID_ARG (also a NULL or empty path), A2C_E_NONFINITE,
+ * A2C_E_IO or A2C_E_NOMEM.  Allocates a buffer of the text's size through
+ * the net's allocator and frees it.  Since 0.2. */
+A2C_API a2c_status a2c_net_export_c(const a2c_net *net, const char *path, const char *prefix);
 
 /* ------------------------------------------------------------------------
  * Evaluation

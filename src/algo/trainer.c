@@ -81,6 +81,11 @@ struct a2c_trainer {
     double ent_coef;          /* at the start; with a linear schedule it decays */
     int ent_linear;
     int learning; /* inside a2c_trainer_learn: its callbacks may not re-enter */
+    /* the push-style API: the host owns the loop (a2c_trainer_create_push) */
+    int push, push_acted;
+    size_t push_t;         /* the rollout row block the next push_act fills */
+    double push_start;     /* when push_start was called, for the statistics */
+    uint64_t push_steps0;  /* timesteps then */
     /* The optional helper thread does the actor's half of every pass; the
      * norm and the optimizer take each side's parameters separately (a
      * shared trunk: all of them as the critic's), whether or not a helper
@@ -141,13 +146,15 @@ static void split_sides(a2c_trainer *tr)
     add_range(&tr->sides[1], l.value_head);
 }
 
-A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env)
+/* a2c_trainer_create, or with `push` a2c_trainer_create_push, whose env
+ * table only gives the shape. */
+static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env, int push,
+                         const char *fn)
 {
-    const char *fn = __func__;
     if (!out) return a2c__fail(A2C_E_INVALID_ARG, fn, "out is NULL");
     *out = NULL;
     if (!cfg) return a2c__fail(A2C_E_INVALID_ARG, fn, "cfg is NULL");
-    a2c_status rc = a2c__vecenv_check(env, fn);
+    a2c_status rc = push ? a2c__vecenv_check_shape(env, fn) : a2c__vecenv_check(env, fn);
     if (rc != A2C_OK) return rc;
     for (uint32_t k = 0; env->action_kind == A2C_SPACE_BOX && k < env->action_dim; k++) {
         const float lo = env->action_low ? env->action_low[k] : -HUGE_VALF;
@@ -219,6 +226,7 @@ A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, 
     a2c__rng_seed(&tr->sample_rng, seed, 2);
     tr->need_reset = 1;
     tr->pin_mode = -1;
+    tr->push = push;
     a2c_config_destroy(own);
     *out = tr;
     return A2C_OK;
@@ -226,6 +234,17 @@ fail:
     a2c_config_destroy(own);
     a2c_trainer_destroy(tr);
     return rc;
+}
+
+A2C_API a2c_status a2c_trainer_create(a2c_trainer **out, const a2c_config *cfg, const a2c_env *env)
+{
+    return create(out, cfg, env, 0, __func__);
+}
+
+A2C_API a2c_status a2c_trainer_create_push(a2c_trainer **out, const a2c_config *cfg,
+                                           const a2c_env *shape)
+{
+    return create(out, cfg, shape, 1, __func__);
 }
 
 A2C_API void a2c_trainer_destroy(a2c_trainer *tr)
@@ -405,9 +424,11 @@ static const float *net_inputs(const a2c_trainer *tr)
  * `dones`, a reset in the same step (the vec-env layer's), and
  * gamma * V(final observation) added to the reward of a time-limit
  * truncation. */
-static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
+/* The first half of a step: the policy on the current observations,
+ * into rollout rows t * n_envs ..., and the actions chosen. */
+static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
 {
-    const size_t n = tr->n_envs, od = tr->obs_dim, row0 = t * n;
+    const size_t n = tr->n_envs, row0 = t * n;
     a2c_net *net = tr->net;
     const float *obs = net_inputs(tr);
     a2c_status rc = A2C_OK;
@@ -432,10 +453,19 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
     if (rc == A2C_OK) rc = a2c__net_sample(net, row0, n, &tr->sample_rng, 0, discrete, box, NULL);
     if (rc == A2C_E_NONFINITE) return a2c__fail(rc, fn, "the policy's outputs are not finite");
     if (rc != A2C_OK) return a2c__fail_status(rc, fn);
-    rc = a2c__vecenv_step(tr->envs, discrete, box, fn);
-    if (rc != A2C_OK) return rc;
-    tr->timesteps += n;
+    return A2C_OK;
+}
 
+/* The second half, once the vec-env layer holds the step's outcome: the
+ * normaliser, the rewards (with the truncation bootstrap), the rollout row,
+ * and the next observations made current. */
+static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
+{
+    const size_t n = tr->n_envs, od = tr->obs_dim, row0 = t * n;
+    a2c_net *net = tr->net;
+    const float *obs = net_inputs(tr);
+    a2c_status rc = A2C_OK;
+    tr->timesteps += n;
     const double *rewards = a2c__vecenv_rewards(tr->envs);
     const int *terminated = a2c__vecenv_terminated(tr->envs);
     const int *truncated = a2c__vecenv_truncated(tr->envs);
@@ -494,6 +524,15 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
                            tr->obs_norm);
     memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));
     return A2C_OK;
+}
+
+static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
+{
+    a2c_status rc = choose_actions(tr, t, fn);
+    if (rc == A2C_OK)
+        rc = a2c__vecenv_step(tr->envs, tr->box_dim ? NULL : tr->actions,
+                              tr->box_dim ? tr->box_actions : NULL, fn);
+    return rc == A2C_OK ? record_step(tr, t, fn) : rc;
 }
 
 /* ---- the update (SB3's A2C.train) ---- */
@@ -604,11 +643,20 @@ static void fill_window_stats(const a2c_trainer *tr, a2c_train_stats *st)
     st->updates = tr->updates;
 }
 
+static void after_reset(a2c_trainer *tr);
+
 /* Starts new episodes everywhere; episode_starts marks them. */
 static a2c_status reset_all(a2c_trainer *tr, const char *fn)
 {
     const a2c_status rc = a2c__vecenv_reset(tr->envs, fn);
     if (rc != A2C_OK) return rc;
+    after_reset(tr);
+    return A2C_OK;
+}
+
+/* What follows new episodes everywhere, however they were started. */
+static void after_reset(a2c_trainer *tr)
+{
     if (tr->norm_obs) { /* VecNormalize.reset updates the statistics too */
         a2c__rms *obs_rms = a2c__net_obs_rms(tr->net);
         a2c__rms_update_floats(obs_rms, a2c__vecenv_obs(tr->envs), tr->n_envs);
@@ -620,6 +668,38 @@ static a2c_status reset_all(a2c_trainer *tr, const char *fn)
         tr->returns[i] = 0.0;
     }
     tr->need_reset = 0;
+}
+
+/* After a full rollout: the bootstrap from V(last observations), GAE, the
+ * update at the schedule's progress, the statistics and the callback
+ * (*stop set if it asks to stop).  The net is locked on entry and exit. */
+static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, double start,
+                                 uint64_t start_steps, a2c_train_callback callback, void *user,
+                                 int *stop, const char *fn)
+{
+    /* in the spare rows */
+    a2c_status rc = a2c__net_forward_rows(tr->net, net_inputs(tr), tr->batch, tr->n_envs, 0);
+    if (rc != A2C_OK) return a2c__fail_status(rc, fn);
+    memcpy(tr->last_values, a2c__net_values(tr->net, tr->batch), tr->n_envs * sizeof(float));
+    a2c__rollout_finish(tr->ro, tr->gamma, tr->gae_lambda, tr->last_values, tr->episode_starts);
+    double progress = 1.0 - (double)tr->timesteps / (double)total_timesteps;
+    progress = progress < 0.0 ? 0.0 : progress; /* the last rollout may overshoot */
+    if (tr->ent_linear) tr->coefs.ent_coef = tr->ent_coef * progress;
+    a2c_train_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = (uint32_t)sizeof st;
+    rc = update(tr, progress, &st, fn);
+    if (rc != A2C_OK) return rc;
+    fill_window_stats(tr, &st);
+    st.elapsed_seconds = now_seconds() - start;
+    const double steps = (double)(tr->timesteps - start_steps);
+    st.steps_per_second = st.elapsed_seconds > 0.0 ? steps / st.elapsed_seconds : 0.0;
+    if (callback) {
+        /* between updates the net is the host's to act with or evaluate */
+        a2c__net_lock(tr->net, 0);
+        *stop = callback(&st, user) != 0;
+        a2c__net_lock(tr->net, 1);
+    }
     return A2C_OK;
 }
 
@@ -630,6 +710,10 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
     if (!tr) return a2c__fail(A2C_E_INVALID_ARG, fn, "tr is NULL");
     if (tr->learning)
         return a2c__fail(A2C_E_STATE, fn, "called from inside this trainer's own callback");
+    if (tr->push)
+        return a2c__fail(A2C_E_STATE, fn, "this trainer was made for a host-owned loop "
+                                          "(a2c_trainer_create_push): use a2c_trainer_push_act "
+                                          "and a2c_trainer_push_step");
     a2c_status rc = A2C_OK;
     tr->learning = 1;
     a2c__net_lock(tr->net, 1);
@@ -652,33 +736,10 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
         }
         if (have_helper && tr->pin_mode < 0) choose_mode(tr);
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
-        /* bootstrap from V(last observations), in the spare rows */
-        rc = a2c__net_forward_rows(tr->net, net_inputs(tr), tr->batch, tr->n_envs, 0);
-        if (rc != A2C_OK) {
-            a2c__fail_status(rc, fn);
-            goto fail;
-        }
-        memcpy(tr->last_values, a2c__net_values(tr->net, tr->batch), tr->n_envs * sizeof(float));
-        a2c__rollout_finish(tr->ro, tr->gamma, tr->gae_lambda, tr->last_values,
-                            tr->episode_starts);
-        double progress = 1.0 - (double)tr->timesteps / (double)total_timesteps;
-        progress = progress < 0.0 ? 0.0 : progress; /* the last rollout may overshoot */
-        if (tr->ent_linear) tr->coefs.ent_coef = tr->ent_coef * progress;
-        a2c_train_stats st;
-        memset(&st, 0, sizeof st);
-        st.size = (uint32_t)sizeof st;
-        A2C_TRY(update(tr, progress, &st, fn));
-        fill_window_stats(tr, &st);
-        st.elapsed_seconds = now_seconds() - start;
-        const double steps = (double)(tr->timesteps - start_steps);
-        st.steps_per_second = st.elapsed_seconds > 0.0 ? steps / st.elapsed_seconds : 0.0;
-        if (callback) {
-            /* between updates the net is the host's to act with or evaluate */
-            a2c__net_lock(tr->net, 0);
-            const int stop = callback(&st, user) != 0;
-            a2c__net_lock(tr->net, 1);
-            if (stop) break;
-        }
+        int stop = 0;
+        A2C_TRY(finish_rollout(tr, total_timesteps, start, start_steps, callback, user, &stop,
+                               fn));
+        if (stop) break;
     }
     if (have_helper) a2c__worker_stop(&tr->worker);
     a2c__net_lock(tr->net, 0);
@@ -690,6 +751,126 @@ fail:
     a2c__net_invalidate(tr->net);
     a2c__net_lock(tr->net, 0);
     tr->learning = 0;
+    return rc;
+}
+
+/* ---- the push-style API: a host-owned loop ----
+ *
+ * The same two halves of a step as a2c_trainer_learn's (choose_actions,
+ * record_step) and the same end of a rollout (finish_rollout), with the
+ * host running its environments in between, so the results are the same
+ * bit for bit.  The net stays locked between calls: its cached rows are
+ * the rollout's. */
+
+/* The checks every push call shares. */
+static a2c_status push_check(const a2c_trainer *tr, const char *fn)
+{
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, fn, "tr is NULL");
+    if (!tr->push)
+        return a2c__fail(A2C_E_STATE, fn, "this trainer steps its own environments: create "
+                                          "it with a2c_trainer_create_push for a host loop");
+    if (tr->learning)
+        return a2c__fail(A2C_E_STATE, fn, "called from inside this trainer's own callback");
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_trainer_push_start(a2c_trainer *tr, const float *obs)
+{
+    const char *fn = __func__;
+    a2c_status rc = push_check(tr, fn);
+    if (rc != A2C_OK) return rc;
+    if (!obs) return a2c__fail(A2C_E_INVALID_ARG, fn, "obs is NULL");
+    if (!a2c__all_finite(obs, tr->n_envs * tr->obs_dim))
+        return a2c__fail(A2C_E_NONFINITE, fn, "obs holds NaN or infinity");
+    a2c__vecenv_set_obs(tr->envs, obs);
+    after_reset(tr);
+    tr->push_t = 0;
+    tr->push_acted = 0;
+    tr->push_start = now_seconds();
+    tr->push_steps0 = tr->timesteps;
+    a2c_net_zero_grad(tr->net);
+    a2c__net_invalidate(tr->net);
+    a2c__net_lock(tr->net, 0); /* a rollout in flight is dropped */
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_trainer_push_act(a2c_trainer *tr, int32_t *actions, float *box_actions)
+{
+    const char *fn = __func__;
+    a2c_status rc = push_check(tr, fn);
+    if (rc != A2C_OK) return rc;
+    if (tr->need_reset)
+        return a2c__fail(A2C_E_STATE, fn, "no episodes are running: call "
+                                          "a2c_trainer_push_start with the first observations");
+    if (tr->push_acted)
+        return a2c__fail(A2C_E_STATE, fn, "the last actions have not been reported yet: call "
+                                          "a2c_trainer_push_step");
+    if (tr->box_dim ? !box_actions : !actions)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is NULL",
+                         tr->box_dim ? "box_actions" : "actions");
+    /* from the first actions of a rollout to its update the net's cached
+     * rows are the rollout's */
+    a2c__net_lock(tr->net, 1);
+    rc = choose_actions(tr, tr->push_t, fn);
+    if (rc != A2C_OK) {
+        a2c__net_lock(tr->net, tr->push_t > 0);
+        return rc;
+    }
+    if (tr->box_dim) {
+        /* the host gets them clipped to the bounds; the rollout keeps them
+         * as sampled */
+        rc = a2c__vecenv_clip(tr->envs, tr->box_actions, box_actions, fn);
+        if (rc != A2C_OK) return rc;
+    } else {
+        memcpy(actions, tr->actions, tr->n_envs * sizeof *actions);
+    }
+    tr->push_acted = 1;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_trainer_push_step(a2c_trainer *tr, const double *rewards,
+                                         const int *terminated, const int *truncated,
+                                         const float *next_obs, const float *final_obs,
+                                         uint64_t total_timesteps, a2c_train_callback callback,
+                                         void *user)
+{
+    const char *fn = __func__;
+    a2c_status rc = push_check(tr, fn);
+    if (rc != A2C_OK) return rc;
+    if (!tr->push_acted)
+        return a2c__fail(A2C_E_STATE, fn, "no actions to report on: call a2c_trainer_push_act "
+                                          "first");
+    if (!rewards || !terminated || !truncated || !next_obs)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "%s is NULL",
+                         !rewards ? "rewards" : !terminated ? "terminated"
+                                              : !truncated ? "truncated" : "next_obs");
+    if (total_timesteps == 0)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "total_timesteps is 0");
+    if (tr->timesteps > A2C__MAX_TIMESTEPS - tr->n_envs)
+        return a2c__fail(A2C_E_STATE, fn, "the trainer has taken %llu steps, its limit is 2^53",
+                         (unsigned long long)tr->timesteps);
+    /* refused data changes nothing: the host may correct it and call again */
+    rc = a2c__vecenv_feed(tr->envs, rewards, terminated, truncated, next_obs, final_obs, fn);
+    if (rc != A2C_OK) return rc;
+    rc = record_step(tr, tr->push_t, fn);
+    if (rc == A2C_OK) {
+        tr->push_acted = 0;
+        if (++tr->push_t == tr->n_steps) {
+            tr->push_t = 0;
+            int stop = 0; /* a push loop stops when its host does */
+            tr->learning = 1; /* the callback may not re-enter */
+            rc = finish_rollout(tr, total_timesteps, tr->push_start, tr->push_steps0, callback,
+                                user, &stop, fn);
+            tr->learning = 0;
+            a2c__net_lock(tr->net, 0); /* the host's until the next rollout */
+        }
+    }
+    if (rc != A2C_OK) { /* the rollout in flight is abandoned */
+        tr->need_reset = 1;
+        tr->push_acted = 0;
+        a2c__net_invalidate(tr->net);
+        a2c__net_lock(tr->net, 0);
+    }
     return rc;
 }
 

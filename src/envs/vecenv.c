@@ -21,7 +21,9 @@ struct a2c__vecenv {
     size_t block_bytes;
 };
 
-a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn)
+/* The table's shape: version, sizes and kinds, and the state callbacks'
+ * consistency; the step and reset callbacks are the caller's check. */
+static a2c_status check_shape(const a2c_env *env, const char *fn)
 {
     const a2c_status bad = A2C_E_INVALID_ARG;
     if (!env) return a2c__fail(bad, fn, "env is NULL");
@@ -39,14 +41,26 @@ a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn)
     if (env->action_dim < 1 || env->action_dim > A2C_MAX_WIDTH)
         return a2c__fail(bad, fn, "env->action_dim is %u, expected 1..%d", env->action_dim,
                          A2C_MAX_WIDTH);
-    if (!env->reset) return a2c__fail(bad, fn, "env->reset is NULL");
-    if (!env->step && !env->step_all)
-        return a2c__fail(bad, fn, "env->step and env->step_all are both NULL");
     if (env->version >= A2C_ENV_V2 && env->state_size > 0 &&
         (!env->save_state || !env->load_state))
         return a2c__fail(bad, fn, "env->state_size is %u but env->%s is NULL", env->state_size,
                          env->save_state ? "load_state" : "save_state");
     return A2C_OK;
+}
+
+a2c_status a2c__vecenv_check(const a2c_env *env, const char *fn)
+{
+    const a2c_status rc = check_shape(env, fn);
+    if (rc != A2C_OK) return rc;
+    if (!env->reset) return a2c__fail(A2C_E_INVALID_ARG, fn, "env->reset is NULL");
+    if (!env->step && !env->step_all)
+        return a2c__fail(A2C_E_INVALID_ARG, fn, "env->step and env->step_all are both NULL");
+    return A2C_OK;
+}
+
+a2c_status a2c__vecenv_check_shape(const a2c_env *env, const char *fn)
+{
+    return check_shape(env, fn);
 }
 
 /* Bytes the block needs, or 0 on overflow; with a block, also points every
@@ -153,7 +167,7 @@ void a2c__vecenv_advance(a2c__vecenv *ve)
 
 /* BOX actions clipped to the space's bounds, as SB3 clips before
  * env.step; the unclipped actions stay the caller's (and the rollout's). */
-static a2c_status clip_box(a2c__vecenv *ve, const float *box, const char *fn)
+static a2c_status clip_box(a2c__vecenv *ve, const float *box, float *out, const char *fn)
 {
     const a2c_env *env = ve->env;
     const size_t d = ve->box_dim;
@@ -164,10 +178,15 @@ static a2c_status clip_box(a2c__vecenv *ve, const float *box, const char *fn)
             float a = box[i * d + k];
             if (env->action_low && a < env->action_low[k]) a = env->action_low[k];
             if (env->action_high && a > env->action_high[k]) a = env->action_high[k];
-            ve->box[i * d + k] = a;
+            out[i * d + k] = a;
         }
     }
     return A2C_OK;
+}
+
+a2c_status a2c__vecenv_clip(a2c__vecenv *ve, const float *box, float *out, const char *fn)
+{
+    return clip_box(ve, box, out, fn);
 }
 
 a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const float *box,
@@ -177,7 +196,7 @@ a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const floa
     const size_t n = ve->n, od = ve->obs_dim;
     const float *box_actions = NULL;
     if (ve->box_dim > 0) {
-        const a2c_status rc = clip_box(ve, box, fn);
+        const a2c_status rc = clip_box(ve, box, ve->box, fn);
         if (rc != A2C_OK) return rc;
         box_actions = ve->box;
     }
@@ -275,4 +294,52 @@ a2c_status a2c__vecenv_read_state(a2c__reader *r, a2c__vecenv *ve, int commit, c
                                             "sub-environment %u", i);
     }
     return r->bad ? A2C_E_FORMAT : A2C_OK;
+}
+
+/* ---- a host-owned loop (the push-style trainer) ---- */
+
+void a2c__vecenv_set_obs(a2c__vecenv *ve, const float *obs)
+{
+    memcpy(ve->obs, obs, ve->n * ve->obs_dim * sizeof *obs);
+    for (uint32_t i = 0; i < ve->n; i++) {
+        ve->ep_return[i] = 0.0;
+        ve->ep_length[i] = 0;
+    }
+}
+
+a2c_status a2c__vecenv_feed(a2c__vecenv *ve, const double *rewards, const int *terminated,
+                            const int *truncated, const float *next_obs, const float *final_obs,
+                            const char *fn)
+{
+    const size_t n = ve->n, od = ve->obs_dim;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) sum += rewards[i];
+    if (!isfinite(sum)) return a2c__fail(A2C_E_NONFINITE, fn, "a reward is NaN or infinite");
+    if (!a2c__all_finite(next_obs, n * od))
+        return a2c__fail(A2C_E_NONFINITE, fn, "next_obs holds NaN or infinity");
+    for (size_t i = 0; i < n; i++) {
+        if (!truncated[i] || terminated[i]) continue;
+        if (!final_obs)
+            return a2c__fail(A2C_E_INVALID_ARG, fn, "sub-environment %zu was truncated but "
+                                                    "final_obs is NULL", i);
+        if (!a2c__all_finite(final_obs + i * od, od))
+            return a2c__fail(A2C_E_NONFINITE, fn, "final_obs of sub-environment %zu holds NaN "
+                                                  "or infinity", i);
+    }
+    /* as a2c__vecenv_step leaves things, with the host's own resets */
+    memcpy(ve->next_obs, next_obs, n * od * sizeof *next_obs);
+    for (size_t i = 0; i < n; i++) {
+        ve->rewards[i] = rewards[i];
+        ve->terminated[i] = terminated[i] != 0;
+        ve->truncated[i] = truncated[i] != 0;
+        ve->ep_return[i] += rewards[i];
+        ve->ep_length[i]++;
+        if (!ve->terminated[i] && !ve->truncated[i]) continue;
+        ve->last_return[i] = ve->ep_return[i];
+        ve->last_length[i] = ve->ep_length[i];
+        if (final_obs) memcpy(ve->final_obs + i * od, final_obs + i * od, od * sizeof(float));
+        ve->ep_return[i] = 0.0;
+        ve->ep_length[i] = 0;
+    }
+    return A2C_OK;
 }

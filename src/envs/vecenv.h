@@ -65,6 +65,32 @@ void a2c__vecenv_set_step_cap(a2c__vecenv *ve, uint64_t cap);
 a2c__rng a2c__vecenv_rng(const a2c__vecenv *ve);
 void a2c__vecenv_set_rng(a2c__vecenv *ve, const a2c__rng *rng);
 
+/* ---- a host-owned loop (the push-style trainer) ----
+ *
+ * The host steps and resets its own environments and reports what
+ * happened; the vector keeps the same bookkeeping as a2c__vecenv_step
+ * (episode returns and lengths, final observations, the next
+ * observations), without calling any callback and without a TimeLimit of
+ * its own (the host's truncations are the ones reported). */
+
+/* Validation of the table's shape only (no callbacks needed). */
+a2c_status a2c__vecenv_check_shape(const a2c_env *env, const char *fn);
+/* The host's first observations, num_envs x obs_dim, each starting an
+ * episode. */
+void a2c__vecenv_set_obs(a2c__vecenv *ve, const float *obs);
+/* One step as the host ran it: rewards, flags, the next observations (a
+ * new episode's first where one ended) and the final observations of the
+ * episodes that ended (rows of the others are not read; NULL allowed when
+ * no episode was truncated).  A2C_E_NONFINITE or A2C_E_INVALID_ARG,
+ * recorded under `fn`; then the next observations wait for
+ * a2c__vecenv_advance. */
+a2c_status a2c__vecenv_feed(a2c__vecenv *ve, const double *rewards, const int *terminated,
+                            const int *truncated, const float *next_obs, const float *final_obs,
+                            const char *fn);
+/* BOX actions clipped to the space's bounds into `out` (A2C_E_NONFINITE
+ * for a NaN or infinite action). */
+a2c_status a2c__vecenv_clip(a2c__vecenv *ve, const float *box, float *out, const char *fn);
+
 /* ---- exact resume (trainer checkpoints) ----
  *
  * The state of the episodes in flight: per sub-environment the current

@@ -984,3 +984,5 @@ A2C_API a2c_status a2c_net_act_box(a2c_net *net, const float *obs, size_t batch,
         }
     return A2C_OK;
 }
+
+const a2c__rms *a2c__net_const_obs_rms(const a2c_net *net) { return &net->obs_rms; }

@@ -158,5 +158,7 @@ void a2c__net_read_obs_norm(a2c__reader *r, a2c_net *net);
 
 /* The configuration the net was made from. */
 const a2c_config *a2c__net_config(const a2c_net *net);
+/* The observation statistics, read-only (a2c_net_export_c). */
+const a2c__rms *a2c__net_const_obs_rms(const a2c_net *net);
 
 #endif /* A2C_NN_NET_H */

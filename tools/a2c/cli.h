@@ -5,6 +5,7 @@
  *              zoo's flags, the training run, signals, periodic evaluation
  *              and checkpoints
  *   eval.c     a2c eval
+ *   export.c   a2c export: a saved policy as C source
  *   common.c   errors, argument reading, number parsing, JSON, files,
  *              environments
  *   presets.c  the library's presets, for --help, and rl-baselines3-zoo's
@@ -26,17 +27,19 @@
 #define CLI_PRINTF(fmt_index, first_arg)
 #endif
 
-/* ---- commands (train.c, eval.c) ---- */
+/* ---- commands (train.c, eval.c, export.c) ---- */
 
 /* Each takes main's argc/argv (argv[1] is the command name) and returns
  * the exit status; a failure exits through fail(). */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Help text of each command, without the usage line, for `a2c --help`
  * and the command's own --help. */
 void print_train_help(FILE *fp);
 void print_eval_help(FILE *fp);
+void print_export_help(FILE *fp);
 
 /* ---- rl-baselines3-zoo's YAML files (presets.c) ---- */
 
@@ -166,7 +169,7 @@ typedef struct arg_reader {
     int argc;
     char **argv;
     int next;                 /* index of the next argument */
-    const char *command;      /* "train" or "eval", for messages */
+    const char *command;      /* "train", "eval" or "export", for messages */
     const char *flag;         /* the current flag, without any "=value" */
     const char *joined_value; /* the text after '=' in "--flag=value", else NULL */
 } arg_reader;

@@ -2,6 +2,7 @@
  *
  *   a2c train --env CartPole-v1 [options]       (train.c)
  *   a2c eval --model FILE --env CartPole-v1 [options]   (eval.c)
+ *   a2c export --model FILE --c OUT.c [--prefix NAME]    (export.c)
  *
  * This file only checks that the header and the library agree, and
  * dispatches; see cli.h for how the command is laid out. */
@@ -14,7 +15,9 @@ static void print_synopsis(FILE *fp)
 {
     fputs("usage: a2c train --env ID [options]               train, evaluate, save an agent\n"
           "       a2c eval --model FILE --env ID [options]   evaluate a saved agent\n"
-          "       a2c train --help | a2c eval --help         one command's options\n"
+          "       a2c export --model FILE --c OUT.c [--prefix NAME]\n"
+          "                                                  a saved policy as C source\n"
+          "       a2c COMMAND --help                         one command's options\n"
           "       a2c --version | --help\n",
           fp);
 }
@@ -26,6 +29,8 @@ static void print_help(FILE *fp)
     print_train_help(fp);
     fputc('\n', fp);
     print_eval_help(fp);
+    fputc('\n', fp);
+    print_export_help(fp);
     fprintf(fp, "\nbuilt-in environments: %s\n", known_envs());
 }
 
@@ -47,5 +52,6 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "train")) return cmd_train(argc, argv);
     if (!strcmp(argv[1], "eval")) return cmd_eval(argc, argv);
+    if (!strcmp(argv[1], "export")) return cmd_export(argc, argv);
     fail("unknown command '%s' (see a2c --help)", argv[1]);
 }
