@@ -208,8 +208,23 @@ privacycheck:
 exportcheck: $(CLI) $(STATIC)
 	@sh tests/test_export.sh $(CLI) $(STATIC)
 
+# The Python binding (bindings/python): its pytest suite against the shared
+# library just built.  Skipped, with a message, when $(PYTHON) lacks numpy or
+# pytest (Debian: python3-numpy, python3-pytest).
+# Debian's interpreter first: it is the one with python3-numpy and
+# python3-pytest (a pyenv or venv python3 earlier on PATH may lack them).
+PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+.PHONY: pycheck
+pycheck: shared
+	@if $(PYTHON) -c "import numpy, pytest" 2>/dev/null; then \
+	    A2C_LIBRARY="$(abspath $(BUILD))/liba2c.so" PYTHONDONTWRITEBYTECODE=1 \
+	        $(PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests; \
+	else \
+	    echo "pycheck: skipped: $(PYTHON) cannot import numpy and pytest"; \
+	fi
+
 check: all run-tests exports privacycheck installcheck clicheck compatcheck examplecheck \
-       exportcheck
+       exportcheck pycheck cscheck
 	@echo "make check: all tests passed"
 
 # The ABI against the last release's, abi/liba2c-0.1.0.abi, with libabigail's
@@ -222,6 +237,22 @@ ABI_BUILD := $(BUILD)/abi
 abi-check:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(ABI_BUILD) CFLAGS="$(CFLAGS) -g" shared
 	@sh tests/abi_check.sh $(ABI_BUILD)/liba2c.so $(ABI_BASELINE)
+
+# The C# binding (bindings/csharp/) under Mono: compile A2C.cs with the
+# example/test program and run its checks against this tree's liba2c.so.
+# Skipped, successfully, when Debian's mono-mcs / mono-runtime are absent.
+CS_EXE := $(BUILD)/csharp/a2c_example.exe
+.PHONY: cscheck
+cscheck: shared
+	@if ! command -v mcs >/dev/null 2>&1 || ! command -v mono >/dev/null 2>&1; then \
+	    echo "cscheck: skipped (mcs or mono not installed: apt-get install mono-mcs mono-runtime)"; \
+	else \
+	    mkdir -p $(BUILD)/csharp && \
+	    mcs -nologo -warn:4 -warnaserror -out:$(CS_EXE) \
+	        bindings/csharp/A2C.cs bindings/csharp/Example.cs && \
+	    LD_LIBRARY_PATH=$(abspath $(BUILD))$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+	        mono --debug $(CS_EXE) test; \
+	fi
 
 # The whole suite again under AddressSanitizer and UBSan, in its own tree.
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

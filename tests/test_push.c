@@ -166,6 +166,25 @@ static void test_order_and_bad_input(void)
     a2c_trainer_destroy(plain);
     a2c_trainer_destroy(tr);
     a2c_env_close(env);
+
+    /* the shape may be a temporary: the trainer keeps a copy, bounds too */
+    a2c_env box_shape = {0};
+    float low[1] = {-2.0f}, high[1] = {2.0f};
+    box_shape.version = A2C_ENV_V1, box_shape.num_envs = 2, box_shape.obs_dim = 3;
+    box_shape.action_kind = A2C_SPACE_BOX, box_shape.action_dim = 1;
+    box_shape.action_low = low, box_shape.action_high = high;
+    CHECK(a2c_trainer_create_push(&tr, cfg, &box_shape) == A2C_OK);
+    low[0] = 100.0f, high[0] = 200.0f; /* scribbled over afterwards */
+    memset(&box_shape, 0xff, sizeof box_shape);
+    const float pobs[6] = {1, 0, 0.5f, 0, 1, -0.5f};
+    float torque[2];
+    CHECK(a2c_trainer_push_start(tr, pobs) == A2C_OK);
+    for (int k = 0; k < 20; k++) {
+        CHECK(a2c_trainer_push_act(tr, NULL, torque) == A2C_OK);
+        CHECK(torque[0] >= -2.0f && torque[0] <= 2.0f && torque[1] >= -2.0f && torque[1] <= 2.0f);
+        CHECK(a2c_trainer_push_step(tr, r, no, no, pobs, NULL, 100, NULL, NULL) == A2C_OK);
+    }
+    a2c_trainer_destroy(tr);
     a2c_config_destroy(cfg);
 }
 

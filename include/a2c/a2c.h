@@ -863,9 +863,9 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
  * time limits (max_episode_steps of the shape is not used). */
 
 /* Creates a push trainer: `shape` is an a2c_env table whose version,
- * num_envs, obs_dim, action_kind, action_dim and action bounds are read;
- * its callbacks may be NULL and are never called.  Otherwise as
- * a2c_trainer_create.  Allocates.  Since 0.2. */
+ * num_envs, obs_dim, action_kind, action_dim and action bounds are copied
+ * (it may be a temporary); its callbacks may be NULL and are never called.
+ * Otherwise as a2c_trainer_create.  Allocates.  Since 0.2. */
 A2C_API a2c_status a2c_trainer_create_push(a2c_trainer **out, const a2c_config *cfg,
                                            const a2c_env *shape);
 

@@ -83,6 +83,8 @@ struct a2c_trainer {
     int learning; /* inside a2c_trainer_learn: its callbacks may not re-enter */
     /* the push-style API: the host owns the loop (a2c_trainer_create_push) */
     int push, push_acted;
+    a2c_env shape;            /* a push trainer's copy of the host's shape table */
+    float *shape_low, *shape_high; /* and of its action bounds */
     size_t push_t;         /* the rollout row block the next push_act fills */
     double push_start;     /* when push_start was called, for the statistics */
     uint64_t push_steps0;  /* timesteps then */
@@ -116,6 +118,8 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->last_values = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->actions = a2c__carve(n, 1, sizeof(int32_t), block, &used);
     tr->box_actions = a2c__carve(n, tr->box_dim, sizeof(float), block, &used);
+    tr->shape_low = a2c__carve(1, tr->box_dim, sizeof(float), block, &used);
+    tr->shape_high = a2c__carve(1, tr->box_dim, sizeof(float), block, &used);
     tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
     tr->returns = a2c__carve(n, 1, sizeof(double), block, &used);
     tr->obs_norm = a2c__carve(n, od, sizeof(float), block, &used);
@@ -209,7 +213,6 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
     A2C_TRY(a2c__rollout_create(&tr->ro, own, env->obs_dim, tr->box_dim, fn));
     if (tr->box_dim) a2c__net_set_action_bounds(tr->net, env->action_low, env->action_high);
     const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
-    A2C_TRY(a2c__vecenv_create(&tr->envs, env, alloc, seed, 3, fn));
     tr->block_bytes = lay_out(tr, NULL);
     if (tr->block_bytes == 0) {
         rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the trainer's buffers overflow");
@@ -221,6 +224,24 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
         goto fail;
     }
     lay_out(tr, tr->block);
+    if (push) {
+        /* the host's table may be a temporary: keep what is read of it */
+        tr->shape = *env;
+        tr->shape.reset = NULL, tr->shape.step = NULL, tr->shape.step_all = NULL;
+        tr->shape.close = NULL;
+        if (env->version >= A2C_ENV_V2) {
+            tr->shape.state_size = 0;
+            tr->shape.save_state = NULL, tr->shape.load_state = NULL;
+        }
+        for (size_t k = 0; k < tr->box_dim; k++) {
+            tr->shape_low[k] = env->action_low ? env->action_low[k] : -HUGE_VALF;
+            tr->shape_high[k] = env->action_high ? env->action_high[k] : HUGE_VALF;
+        }
+        tr->shape.action_low = tr->box_dim ? tr->shape_low : NULL;
+        tr->shape.action_high = tr->box_dim ? tr->shape_high : NULL;
+        env = &tr->shape;
+    }
+    A2C_TRY(a2c__vecenv_create(&tr->envs, env, alloc, seed, 3, fn));
     tr->dist = a2c__net_dist(tr->net);
     split_sides(tr);
     a2c__rng_seed(&tr->sample_rng, seed, 2);
