@@ -23,7 +23,7 @@ src/policy/categorical.c@((k == a ? 1.0 : 0.0) - pk)@((k == a ? 1.0 : 0.0) + pk)
 src/algo/loss.c@g = 2.0 * e;@g = e;@MSE: factor 2 dropped
 src/algo/loss.c@g = e > delta ? delta : (e < -delta ? -delta : e);@g = e > delta ? 1.0 : (e < -delta ? -1.0 : e);@Huber: delta dropped
 src/algo/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1e-8);@advantage normalisation
-src/algo/loss.c@box, -adv * inv_b,@box, adv * inv_b,@policy loss sign
+src/algo/loss.c@-adv * inv_b, -c->ent_coef * inv_b,@adv * inv_b, -c->ent_coef * inv_b,@policy loss sign
 src/algo/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
 src/algo/optimizer.c@return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@return opt->lr;@linear schedule ignored
 src/nn/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
@@ -38,6 +38,11 @@ src/common/codec.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length
 src/algo/eval.c@b->target[i] = (n_episodes + i) / n;@b->target[i] = n_episodes / n + 1;@evaluation: SB3 episode split
 src/kernels/kernels.c@p[k] + neg_lr * (gk / (sqrtf(vk) + eps));@p[k] + neg_lr * (gk / sqrtf(vk + eps));@RMSprop: eps inside the root
 src/algo/optimizer.c@(float)(1.0 - opt->beta2), (float)(-lr / bc1)@(float)(1.0 - opt->beta2), (float)(-lr)@Adam: bias correction dropped
+src/policy/gaussian.c@dmean[k] = (float)(w_logp * diff / var);@dmean[k] = (float)(-w_logp * diff / var);@Gaussian: mean gradient sign
+src/policy/gaussian.c@= w_logp * (diff * diff / var - 1.0) + w_entropy;@= w_logp * (diff * diff / var - 1.0);@Gaussian: entropy gradient of log_std dropped
+src/policy/gaussian.c@(z * z) * (s * s) / var);@(z * z) * (s * s) / sigma);@gSDE: log_std gradient scale
+src/common/rms.c@ + delta * delta * count * n / (count + n);@;@RunningMeanStd: between-batch variance dropped
+src/algo/trainer.c@if (done) tr->returns[i] = 0.0;@(void)done;@VecNormalize: return not reset at episode end
 src/algo/trainer.c@    if (r.end > r.begin) s->ranges[s->n++] = r;@    if (r.end > r.begin && s->n < 1) s->ranges[s->n++] = r;@optimizer and norm: the heads skipped
 src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied
 src/envs/vecenv.c@(limit && ve->ep_length[i] >= limit) ||@(0 && ve->ep_length[i] >= limit) ||@vec-env: TimeLimit ignored

@@ -790,7 +790,7 @@ static a2c_status push_check(const a2c_trainer *tr, const char *fn)
     if (!tr->push)
         return a2c__fail(A2C_E_STATE, fn, "this trainer steps its own environments: create "
                                           "it with a2c_trainer_create_push for a host loop");
-    if (tr->learning)
+    if (tr->learning != 0)
         return a2c__fail(A2C_E_STATE, fn, "called from inside this trainer's own callback");
     return A2C_OK;
 }
