@@ -47,11 +47,9 @@ static a2c_config *make_config(const char *arch, const char *const *extra)
     return cfg;
 }
 
-static void save_net(const char *name, const char *arch, const char *const *extra)
+/* Writes `net`'s checkpoint to `name`, then destroys the net. */
+static void write_net(const char *name, a2c_net *net)
 {
-    a2c_config *cfg = make_config(arch, extra);
-    a2c_net *net = NULL;
-    check(a2c_net_create(&net, cfg, 4, 2), name);
     size_t size = 0;
     check(a2c_net_save_size(net, &size), name);
     void *buf = malloc(size);
@@ -60,6 +58,15 @@ static void save_net(const char *name, const char *arch, const char *const *extr
     write_file(name, buf, size);
     free(buf);
     a2c_net_destroy(net);
+}
+
+/* A CartPole-shaped net (4 inputs, 2 actions), saved. */
+static void save_net(const char *name, const char *arch, const char *const *extra)
+{
+    a2c_config *cfg = make_config(arch, extra);
+    a2c_net *net = NULL;
+    check(a2c_net_create(&net, cfg, 4, 2), name);
+    write_net(name, net);
     a2c_config_destroy(cfg);
 }
 
@@ -72,14 +79,7 @@ static void save_box_net(const char *name, const char *const *extra)
     check(a2c_net_create_box(&net, cfg, 3, 2), name);
     const float low[2] = {-2.0f, -1.0f}, high[2] = {2.0f, 1.0f};
     check(a2c_net_set_action_bounds(net, low, high, 2), name);
-    size_t size = 0;
-    check(a2c_net_save_size(net, &size), name);
-    void *buf = malloc(size);
-    if (!buf) exit(1);
-    check(a2c_net_save_to_buffer(net, buf, size, NULL), name);
-    write_file(name, buf, size);
-    free(buf);
-    a2c_net_destroy(net);
+    write_net(name, net);
     a2c_config_destroy(cfg);
 }
 

@@ -3,6 +3,7 @@
  * the registry functions, bad input and allocation failure. */
 #include "harness.h"
 #include "whitebox.h"
+#include "fail_alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -676,48 +677,6 @@ static void test_bad_input(void)
 }
 
 /* ---- allocation through the host's hooks ---- */
-
-typedef struct fail_alloc {
-    a2c_allocator hooks, base;
-    long fail_at, calls;
-    int tripped;
-    long live;
-    size_t live_bytes;
-} fail_alloc;
-
-static void *fa_alloc(void *ctx, size_t size, size_t align)
-{
-    fail_alloc *fa = ctx;
-    if (fa->calls++ == fa->fail_at) {
-        fa->tripped = 1;
-        return NULL;
-    }
-    void *p = fa->base.alloc(fa->base.ctx, size, align);
-    if (p) {
-        fa->live++;
-        fa->live_bytes += size;
-    }
-    return p;
-}
-
-static void fa_free(void *ctx, void *ptr, size_t size)
-{
-    fail_alloc *fa = ctx;
-    fa->live--;
-    fa->live_bytes -= size;
-    fa->base.free(fa->base.ctx, ptr, size);
-}
-
-static void fail_after(fail_alloc *fa, long n)
-{
-    memset(fa, 0, sizeof *fa);
-    a2c__allocator(NULL, &fa->base, "test");
-    fa->hooks.version = A2C_ALLOCATOR_V1;
-    fa->hooks.alloc = fa_alloc;
-    fa->hooks.free = fa_free;
-    fa->hooks.ctx = fa;
-    fa->fail_at = n;
-}
 
 static void test_alloc(void)
 {
