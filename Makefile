@@ -147,6 +147,16 @@ $(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(STATIC)
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itests $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
+# The health monitor's evaluation table (docs/monitor.md); about 3 minutes.
+$(BUILD)/bench/monitor_eval: bench/monitor_eval.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
+
+.PHONY: monitor-eval
+monitor-eval: $(BUILD)/bench/monitor_eval
+	./$(BUILD)/bench/monitor_eval
+
 bench: $(BUILD)/bench/bench $(BUILD)/bench/bench_kernels
 	./$(BUILD)/bench/bench
 	@echo
@@ -208,6 +218,13 @@ privacycheck:
 exportcheck: $(CLI) $(STATIC)
 	@sh tests/test_export.sh $(CLI) $(STATIC)
 
+# a2c report's pages: errors, self-containment, size, and every figure drawn
+# in headless Chromium through chromedriver (skipped with a message when they
+# are not installed, unless REQUIRE_BROWSER=1; docs/report.md).
+.PHONY: reportcheck
+reportcheck: $(CLI)
+	@sh tests/test_report.sh $(CLI)
+
 # The Python binding (bindings/python): its pytest suite against the shared
 # library just built.  Skipped, with a message, when $(PYTHON) lacks numpy or
 # pytest (Debian: python3-numpy, python3-pytest).
@@ -224,7 +241,7 @@ pycheck: shared
 	fi
 
 check: all run-tests exports privacycheck installcheck clicheck compatcheck examplecheck \
-       exportcheck pycheck cscheck
+       exportcheck reportcheck pycheck cscheck
 	@echo "make check: all tests passed"
 
 # The ABI against the last release's, abi/liba2c-0.1.0.abi, with libabigail's

@@ -23,6 +23,7 @@ A2C_SOURCES := \
     src/policy/gaussian.c \
     src/algo/eval.c \
     src/algo/loss.c \
+    src/algo/monitor.c \
     src/algo/optimizer.c \
     src/algo/rollout.c \
     src/algo/trainer.c \

@@ -146,5 +146,9 @@ int main(int argc, char **argv)
     save_trainer("trainer-4-4-shared", "4,4", shared, 40);
     save_trainer("trainer-8-settings", "8", odd, 40);
     save_trainer("trainer-8-normalized", "8", norm, 40);
+    /* the divergence guard's section 8: a rate of 1.0 is rolled back at
+     * once */
+    static const char *const guard[] = {"learning_rate", "1.0", "max_rollbacks", "30", NULL};
+    save_trainer("trainer-8-rollbacks", "8", guard, 400);
     return 0;
 }

@@ -25,7 +25,7 @@ src/algo/loss.c@g = e > delta ? delta : (e < -delta ? -delta : e);@g = e > delta
 src/algo/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1e-8);@advantage normalisation
 src/algo/loss.c@-adv * inv_b, -c->ent_coef * inv_b,@adv * inv_b, -c->ent_coef * inv_b,@policy loss sign
 src/algo/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
-src/algo/optimizer.c@return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@return opt->lr;@linear schedule ignored
+src/algo/optimizer.c@opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@opt->lr;@linear schedule ignored
 src/nn/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
 src/nn/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@orthogonal init: gain dropped
 src/common/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
@@ -43,6 +43,11 @@ src/policy/gaussian.c@= w_logp * (diff * diff / var - 1.0) + w_entropy;@= w_logp
 src/policy/gaussian.c@(z * z) * (s * s) / var);@(z * z) * (s * s) / sigma);@gSDE: log_std gradient scale
 src/common/rms.c@ + delta * delta * count * n / (count + n);@;@RunningMeanStd: between-batch variance dropped
 src/algo/trainer.c@if (done) tr->returns[i] = 0.0;@(void)done;@VecNormalize: return not reset at episode end
+src/algo/trainer.c@        sum += expm1(log_ratio) - log_ratio;@        sum += log_ratio;@health: approx_kl estimator
+src/algo/trainer.c@    tr->lr_scale *= tr->lr_factor;@    tr->lr_scale *= 1.0;@guard: learning rate not lowered
+src/algo/trainer.c@    if (prior && tr->can_undo) a2c__optimizer_undo_step@    if (0) a2c__optimizer_undo_step@guard: the bad parameters kept
+src/algo/monitor.c@        if (m->held[code - 1] < HOLD) continue;@        if (m->held[code - 1] < 1) continue;@monitor: no persistence
+src/nn/net.c@hit += net->k->count_beyond(h, batch * out, 0.99f);@hit += net->k->count_beyond(h, batch * out, 0.9f);@health: tanh saturation threshold
 src/algo/trainer.c@    if (r.end > r.begin) s->ranges[s->n++] = r;@    if (r.end > r.begin && s->n < 1) s->ranges[s->n++] = r;@optimizer and norm: the heads skipped
 src/algo/trainer.c@j.scale = coef < 1.0 ? (float)coef : 1.0f;@j.scale = 1.0f;@trainer: clipping not applied
 src/envs/vecenv.c@(limit && ve->ep_length[i] >= limit) ||@(0 && ve->ep_length[i] >= limit) ||@vec-env: TimeLimit ignored

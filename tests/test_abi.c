@@ -32,6 +32,22 @@ static void test_layout(void)
     CHECK_EQ_INT(offsetof(a2c_env, state_size), 24 + 9 * p);
     CHECK(offsetof(a2c_env, save_state) > offsetof(a2c_env, state_size));
     CHECK_EQ_INT(offsetof(a2c_env, load_state), offsetof(a2c_env, save_state) + p);
+    /* a2c_train_stats: 0.1's fields where 0.1 put them (120 bytes), the
+     * health and guard fields after */
+    CHECK_EQ_INT(offsetof(a2c_train_stats, timesteps), 8);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, mean_return), 32);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, elapsed_seconds), 112);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, entropy), 120);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, lr_scale), 232);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, rollbacks), 240);
+    CHECK_EQ_INT(offsetof(a2c_train_stats, rollback), 248);
+    CHECK_EQ_INT(sizeof(a2c_train_stats), 256);
+    CHECK_EQ_INT(sizeof(a2c_episode_info), 40);
+    CHECK_EQ_INT(offsetof(a2c_episode_info, episode_return), 16);
+    CHECK_EQ_INT(A2C_CONDITION_COUNT, 7);
+    CHECK_EQ_INT(A2C_COND_VALUE_LOSS_EXPLODING, 1);
+    CHECK_EQ_INT(A2C_COND_SATURATED_UNITS, 7);
+    CHECK_EQ_INT(A2C_ROLLBACK_LOSS_JUMP, 3);
 }
 
 static void test_enums(void)
@@ -81,6 +97,9 @@ static void test_enums(void)
         {A2C_PARAM_USE_SDE, 129, "use_sde"},
         {A2C_PARAM_SDE_SAMPLE_FREQ, 130, "sde_sample_freq"},
         {A2C_PARAM_LOG_STD_INIT, 131, "log_std_init"},
+        {A2C_PARAM_MAX_ROLLBACKS, 132, "max_rollbacks"},
+        {A2C_PARAM_ROLLBACK_LR_FACTOR, 133, "rollback_lr_factor"},
+        {A2C_PARAM_ROLLBACK_LOSS_JUMP, 134, "rollback_loss_jump"},
     };
     for (size_t k = 0; k < sizeof params / sizeof params[0]; k++) {
         CHECK_EQ_INT(params[k].p, params[k].value);

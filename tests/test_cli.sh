@@ -756,6 +756,97 @@ run_ok eval --model "$tmp/roll.a2c.15000" --env "$ENV" --episodes 2
 expect_message "--save-freq without --save" "--save-freq needs --save" \
     train --env "$ENV" --save-freq 1000
 
+# ---- 18. --log-dir, the health monitor, the divergence guard ----
+
+# progress_parses FILE: SB3's progress.csv as --log-dir writes it: every row
+# has the header's number of fields, each a number, "nan" or empty, except
+# the text columns (the health conditions' names, the guard's event).
+progress_parses() {
+    awk -F, 'NR == 1 { w = NF; for (i = 1; i <= NF; i++) name[i] = $i; next }
+             NF != w { print "line " NR ": " NF " fields, the header " w; bad = 1; next }
+             { for (i = 1; i <= NF; i++) {
+                   if (name[i] == "health/conditions") ok = $i ~ /^[a-z_ ]*$/
+                   else if (name[i] == "guard/event") ok = $i ~ /^[a-z_]*$/
+                   else ok = $i ~ /^(-?([0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|nan|inf))?$/
+                   if (!ok) { print "line " NR ", " name[i] ": \"" $i "\""; bad = 1 }
+             } }
+             END { if (NR < 2) { print "no data rows"; bad = 1 }; exit bad }' "$1" >&2
+}
+
+check "--log-dir: progress.csv (SB3's names), monitor.csv (SB3's Monitor), config.yml"
+run_ok train --env "$ENV" --timesteps 20000 --seed 3 --eval-episodes 5 --json \
+    --eval-freq 5000 --log-dir "$tmp/run"
+jd=$(json_line)
+[ "$(strip_timing "$jd")" = "$(strip_timing "$json3")" ] ||
+    fail "the run differs from the same run without --log-dir"
+progress_parses "$tmp/run/progress.csv" || fail "progress.csv does not parse"
+header=$(head -n 1 "$tmp/run/progress.csv")
+for col in time/total_timesteps time/iterations rollout/ep_rew_mean train/value_loss \
+    train/entropy_loss train/explained_variance train/approx_kl health/conditions \
+    guard/rollbacks eval/mean_reward; do
+    printf '%s\n' "$header" | tr ',' '\n' | grep -qx "$col" || fail "no '$col' column"
+done
+# an evaluation's row fills eval/*, an update's train/* (columns 33, 10)
+evals=$(awk -F, 'NR > 1 && $33 != "" && $10 == "" { printf "%s ", $1 }' "$tmp/run/progress.csv")
+[ "$evals" = "5000 10000 15000 20000 " ] || fail "eval rows at '$evals', expected 5000 ... 20000"
+[ "$(awk -F, 'NR > 1 && $33 == "" && $10 != ""' "$tmp/run/progress.csv" | wc -l | tr -d ' ')" \
+    -eq 500 ] || fail "progress.csv has not 500 update rows"
+head -n 1 "$tmp/run/monitor.csv" |
+    grep -q '^#{"t_start": [0-9.]*, "env_id": "CartPole-v1"}$' ||
+    fail "monitor.csv's first line: $(head -n 1 "$tmp/run/monitor.csv")"
+[ "$(sed -n 2p "$tmp/run/monitor.csv")" = "r,l,t" ] || fail "monitor.csv has no r,l,t header"
+episodes=$(json_value episodes "$jd")
+[ "$(awk 'NR > 2' "$tmp/run/monitor.csv" | wc -l | tr -d ' ')" -eq "$episodes" ] ||
+    fail "monitor.csv does not have one row per episode ($episodes)"
+# CartPole's return is its length; t never decreases
+awk -F, 'NR > 2 && ($1 + 0 != $2 + 0 || $3 + 0 < t) { bad = 1 } NR > 2 { t = $3 + 0 }
+         END { exit bad }' "$tmp/run/monitor.csv" || fail "a monitor.csv row is wrong"
+for key in "env_id: CartPole-v1" "seed: 3" "n_timesteps: 20000" "n_envs: 8" \
+    "learning_rate: 0.0007" "activation_fn: tanh" "net_arch: [64, 64]" "max_rollbacks: 0"; do
+    grep -qxF "$key" "$tmp/run/config.yml" || fail "config.yml lacks '$key'"
+done
+grep -q '^health: no condition raised$' "$tmp/err" || { show; fail "no health summary"; }
+[ "$(json_value rollbacks "$jd")" = 0 ] || fail "\"rollbacks\" is not 0: $jd"
+expect_message "--log-dir that cannot be made" "cannot make the directory" \
+    train --env "$ENV" --timesteps 400 --log-dir "$tmp/no/such/dir"
+
+check "health: vf_coef 0 raises critic_not_learning, on stderr and in the log"
+run_ok train --env "$ENV" --timesteps 20000 --vf-coef 0 --eval-episodes 0 --json \
+    --log-dir "$tmp/vf0"
+grep -q '^health: critic_not_learning at timestep [0-9]* (update [0-9]*): ' "$tmp/err" ||
+    { show; fail "critic_not_learning was not reported"; }
+grep -q '^  remedies: check vf_coef' "$tmp/err" || { show; fail "no remedies printed"; }
+[ "$(grep -c '^health: critic_not_learning at' "$tmp/err")" -eq 1 ] ||
+    fail "the condition was printed more than once"
+grep -q 'critic_not_learning' "$tmp/vf0/progress.csv" || fail "the log has no condition"
+json_line | grep -q '"conditions": {"critic_not_learning": [0-9]*' ||
+    fail "the JSON does not list the condition: $(json_line)"
+
+check "guard: learning rate 1.0 with --max-rollbacks 30 rolls back, logs, recovers"
+run_ok train --env "$ENV" --timesteps 40000 --learning-rate 1.0 --max-rollbacks 30 \
+    --eval-episodes 0 --json --log-dir "$tmp/lr1" --save "$tmp/lr1.a2c"
+jl=$(json_line)
+n=$(json_value rollbacks "$jl")
+[ "$n" -ge 3 ] || { show; fail "\"rollbacks\" is '$n', expected at least 3"; }
+[ "$(grep -c '^guard: rollback [0-9]* at timestep [0-9]* (loss_jump)' "$tmp/err")" -eq "$n" ] ||
+    { show; fail "not every rollback was printed"; }
+[ "$(awk -F, 'NR > 1 && $32 == "loss_jump"' "$tmp/lr1/progress.csv" | wc -l | tr -d ' ')" \
+    -eq "$n" ] || fail "the log does not show each rollback"
+progress_parses "$tmp/lr1/progress.csv" || fail "the log of the guarded run does not parse"
+run_ok eval --model "$tmp/lr1.a2c" --env "$ENV" --episodes 2
+
+check "guard: exhausted, the run fails with the last good parameters saved"
+run train --env "$ENV" --timesteps 40000 --learning-rate 1.0 --max-rollbacks 2 \
+    --eval-episodes 0 --save "$tmp/lr1x.a2c" --log-dir "$tmp/lr1x"
+[ "$status" -eq 2 ] || { show; fail "exit status $status, expected 2"; }
+grep -q "training diverged; the last good parameters are saved in $tmp/lr1x.a2c" "$tmp/err" ||
+    { show; fail "the saved checkpoint is not mentioned"; }
+grep -q '^a2c: training failed: .*after [0-9]* updates and 2 rollbacks' "$tmp/err" ||
+    { show; fail "the failure does not say why"; }
+[ "$(awk -F, 'NR > 1 && $32 == "loss_jump"' "$tmp/lr1x/progress.csv" | wc -l | tr -d ' ')" \
+    -eq 2 ] || fail "the log does not show the 2 rollbacks"
+run_ok eval --model "$tmp/lr1x.a2c" --env "$ENV" --episodes 2
+
 # ---- 16. --resume: refusals, explanations, exact continuation ----
 
 expect_message "--resume to a target below the checkpoint's" "it holds 8000 already" \

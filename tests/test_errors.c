@@ -303,7 +303,7 @@ static void sweep_config(void)
     BAD_ARG("hi", a2c_param_bounds, A2C_PARAM_GAMMA, &d, NULL);
     BAD_ARG("param", a2c_param_default, (a2c_param)99, &d);
     BAD_ARG("value", a2c_param_default, A2C_PARAM_GAMMA, NULL);
-    BAD_ARG("param", a2c_param_is_integer, (a2c_param)132, &flag);
+    BAD_ARG("param", a2c_param_is_integer, (a2c_param)(A2C_PARAM_ROLLBACK_LOSS_JUMP + 1), &flag);
     BAD_ARG("is_integer", a2c_param_is_integer, A2C_PARAM_GAMMA, NULL);
 
     /* a refused value leaves the config as it was */
@@ -684,6 +684,40 @@ static void sweep_02(void)
 
 /* ---- trainer (src/algo/trainer.c) ---- */
 
+/* The functions added with the health monitor (0.2): the monitor, the episode callback. */
+static void sweep_03(void)
+{
+    a2c_monitor *m = NULL;
+    BAD_ARG("out", a2c_monitor_create, NULL, NULL);
+    CHECK(a2c_monitor_create(&m, NULL) == A2C_OK);
+    a2c_train_stats st;
+    memset(&st, 0, sizeof st);
+    st.size = sizeof st;
+    BAD_ARG("m", a2c_monitor_update, NULL, &st, NULL, NULL);
+    BAD_ARG("stats", a2c_monitor_update, m, NULL, NULL, NULL);
+    st.size = 8;
+    BAD_ARG("stats->size", a2c_monitor_update, m, &st, NULL, NULL);
+    BAD_ARG("m", a2c_monitor_first_raised, NULL, 1, NULL, NULL);
+    BAD_ARG("code", a2c_monitor_first_raised, m, 0, NULL, NULL);
+    BAD_ARG("code", a2c_monitor_first_raised, m, 99, NULL, NULL);
+    FAILS(A2C_E_STATE, "never", a2c_monitor_first_raised, m, 1, NULL, NULL);
+    a2c_monitor_destroy(m);
+    BAD_ARG("tr", a2c_trainer_set_episode_callback, NULL, NULL, NULL);
+    /* the allocator of the config is the monitor's: a failing one is a
+     * clear A2C_E_NOMEM */
+    budget b = {0};
+    a2c_allocator hooks = budget_allocator(&b);
+    a2c_config *cfg = NULL;
+    b.left = 1;
+    CHECK(a2c_config_create(&cfg, &hooks) == A2C_OK);
+    FAILS(A2C_E_NOMEM, "monitor", a2c_monitor_create, &m, cfg);
+    CHECK(m == NULL);
+    b.left = -1;
+    CHECK(a2c_monitor_create(&m, cfg) == A2C_OK);
+    a2c_monitor_destroy(m);
+    a2c_config_destroy(cfg);
+}
+
 static void sweep_trainer(void)
 {
     a2c_config *cfg = new_config();
@@ -1006,6 +1040,7 @@ int main(void)
     run("sweep_eval", sweep_eval);
     run("sweep_checkpoint", sweep_checkpoint);
     run("sweep_02", sweep_02);
+    run("sweep_03", sweep_03);
     run("test_success_keeps_message", test_success_keeps_message);
     run("test_per_thread", test_per_thread);
     return harness_report();

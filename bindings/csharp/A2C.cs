@@ -56,7 +56,8 @@ namespace A2C
         LrSchedule = 114, RmsPropAlpha = 115, AdamBeta1 = 116, AdamBeta2 = 117, AdamEps = 118,
         ValueLoss = 119, HuberDelta = 120, SharedTrunk = 121, MaxBatch = 122, NThreads = 123,
         NormObs = 124, NormReward = 125, ClipObs = 126, ClipReward = 127, EntSchedule = 128,
-        UseSde = 129, SdeSampleFreq = 130, LogStdInit = 131
+        UseSde = 129, SdeSampleFreq = 130, LogStdInit = 131,
+        MaxRollbacks = 132, RollbackLrFactor = 133, RollbackLossJump = 134
     }
 
     public enum SpaceKind { Discrete = 0, Box = 1 }
@@ -146,6 +147,16 @@ namespace A2C
         public double learning_rate;
         public double steps_per_second;
         public double elapsed_seconds;
+        // since 0.2: training health and the divergence guard
+        public double entropy, entropy_fraction, approx_kl;
+        public double actor_grad_norm, critic_grad_norm;
+        public double value_loss_ratio, return_mean, return_std;
+        public double advantage_mean, advantage_std;
+        public double actor_saturation, critic_saturation;
+        public double update_ratio, value_loss_jump, lr_scale;
+        public ulong rollbacks;
+        public uint rollback;
+        public uint reserved0;
     }
 
     /// <summary>Mirror of a2c_allocator (version 1).</summary>

@@ -223,8 +223,10 @@ static class Program
                   && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "state_size") == 96
                   && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "load_state") == 112,
                   "EnvTable mirrors a2c_env v2 (120 bytes, state_size at 96, load_state at 112)");
-            Check(System.Runtime.InteropServices.Marshal.SizeOf(typeof(TrainStats)) == 120,
-                  "TrainStats mirrors a2c_train_stats (120 bytes)");
+            Check(System.Runtime.InteropServices.Marshal.SizeOf(typeof(TrainStats)) == 256
+                  && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(TrainStats), "lr_scale") == 232
+                  && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(TrainStats), "rollbacks") == 240,
+                  "TrainStats mirrors a2c_train_stats (256 bytes, lr_scale at 232, rollbacks at 240)");
         }
         using (var env = new Env("CartPole-v1", 3)) {
             EnvTable t = env.Table;

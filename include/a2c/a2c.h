@@ -175,7 +175,11 @@ typedef enum a2c_param {
     /* Since 0.2, stored for continuous (BOX) policies; see CHANGELOG.md */
     A2C_PARAM_USE_SDE = 129,             /* int 0/1, 0: generalised state-dependent noise */
     A2C_PARAM_SDE_SAMPLE_FREQ = 130,     /* int >= -1, -1: steps between noise draws */
-    A2C_PARAM_LOG_STD_INIT = 131         /* double, 0.0: initial log standard deviation */
+    A2C_PARAM_LOG_STD_INIT = 131,        /* double, 0.0: initial log standard deviation */
+    /* Since 0.2: the divergence guard (see "Divergence guard" below) */
+    A2C_PARAM_MAX_ROLLBACKS = 132,       /* int 0..1000000, 0: rollbacks allowed (0 = off) */
+    A2C_PARAM_ROLLBACK_LR_FACTOR = 133,  /* double 1e-6..1, 0.5: lr factor per rollback */
+    A2C_PARAM_ROLLBACK_LOSS_JUMP = 134   /* double, 1.0: value_loss_jump that rolls back */
 } a2c_param;
 
 /* Values of A2C_PARAM_ACTIVATION_FN. */
@@ -794,7 +798,49 @@ typedef struct a2c_train_stats {
     double learning_rate;      /* used in this update */
     double steps_per_second;   /* env steps per wall-clock second since learn began */
     double elapsed_seconds;    /* wall clock since learn began */
+    /* Since 0.2: training health, measured on the update's batch at a cost
+     * of a few percent of an update (docs/monitor.md defines each). */
+    double entropy;            /* mean policy entropy, nats (-entropy_loss) */
+    double entropy_fraction;   /* DISCRETE: entropy / log(n_actions); BOX: geometric-mean
+                                  std over exp(log_std_init) */
+    double approx_kl;          /* mean of (r - 1) - log r, r = pi_new(a) / pi_old(a), over
+                                  up to 8 rows of the batch spread evenly */
+    double actor_grad_norm;    /* actor side of grad_norm (shared trunk: action head and
+                                  log_std only) */
+    double critic_grad_norm;   /* critic side (shared trunk: the value head only) */
+    double value_loss_ratio;   /* value_loss / var(returns); NaN if var(returns) = 0 */
+    double return_mean;        /* mean of the batch's returns (GAE advantages + values) */
+    double return_std;         /* their standard deviation */
+    double advantage_mean;     /* of the batch's GAE advantages, before any normalisation */
+    double advantage_std;
+    double actor_saturation;   /* tanh: fraction of the actor trunk's activations with
+                                  |h| > 0.99; ReLU: fraction of units 0 on every row */
+    double critic_saturation;  /* likewise for the critic trunk (shared: the same) */
+    double update_ratio;       /* ||params after - before|| / ||params before|| (summed in
+                                  float: ~1e-7 relative); 0 when rolled back */
+    double value_loss_jump;    /* what the step added to the mean squared value error of
+                                  the rows approx_kl uses, over their mean squared
+                                  return: above 1, the step made the critic worse than
+                                  predicting 0; NaN unless the guard tests for jumps */
+    /* Since 0.2: the divergence guard */
+    double lr_scale;           /* factor the guard applies to the schedule's rate */
+    uint64_t rollbacks;        /* rollbacks so far */
+    uint32_t rollback;         /* a2c_rollback_reason of this report, 0 = an applied update */
+    uint32_t reserved0;
 } a2c_train_stats;
+
+/* Why the divergence guard undid an update (a2c_train_stats.rollback).
+ * Since 0.2. */
+typedef enum a2c_rollback_reason {
+    A2C_ROLLBACK_NONE = 0,
+    A2C_ROLLBACK_NONFINITE_LOSS = 1,   /* the loss or its gradient is NaN or infinite */
+    A2C_ROLLBACK_NONFINITE_UPDATE = 2, /* the step made a parameter or state non-finite */
+    A2C_ROLLBACK_LOSS_JUMP = 3         /* value_loss_jump > A2C_PARAM_ROLLBACK_LOSS_JUMP */
+} a2c_rollback_reason;
+
+/* "nonfinite_loss", "nonfinite_update", "loss_jump"; "none" for 0; NULL
+ * for an unknown value.  Since 0.2. */
+A2C_API const char *a2c_rollback_reason_name(uint32_t reason);
 
 /* Called after every update; return nonzero to stop training (learn then
  * returns A2C_OK). */
@@ -820,7 +866,8 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * A2C_E_ENV (a callback failed), A2C_E_NONFINITE (the environment gave
  * NaN/inf, or the loss diverged: an update that would make a parameter or
  * the optimizer state non-finite is undone, so the net keeps the last good
- * parameters), A2C_E_STATE (a push trainer; called from inside this trainer's own
+ * parameters; with the divergence guard below, only once its rollbacks are
+ * spent), A2C_E_STATE (a push trainer; called from inside this trainer's own
  * callbacks, or another rollout would take the trainer past 2^53 env
  * steps, its limit); after an error the envs are reset at the next call.
  * Never allocates.
@@ -833,6 +880,47 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr);
  * load (A2C_E_STATE).  No callback may destroy the trainer.  Since 0.1. */
 A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                                      a2c_train_callback callback, void *user);
+
+/* ---- divergence guard, since 0.2 ----
+ *
+ * With A2C_PARAM_MAX_ROLLBACKS > 0 a diverging update does not end
+ * training.  The trainer rolls back when the loss or its gradient is not
+ * finite (to the parameters before the last applied update, the last
+ * whose loss was finite), when the optimizer step would make a parameter
+ * non-finite, or when the step made the critic's squared error on its own
+ * batch grow by more than A2C_PARAM_ROLLBACK_LOSS_JUMP times the batch's
+ * mean squared return (stats.value_loss_jump; 0 turns this test off) (in
+ * both, to the parameters before the step).  The rollout is dropped, the learning rate is
+ * multiplied by A2C_PARAM_ROLLBACK_LR_FACTOR from then on, and training
+ * goes on.  The callback reports each rollback (stats.rollback
+ * says why, with the rejected update's losses); stats.rollbacks and
+ * stats.lr_scale say how many and the rate's factor, and both are saved in
+ * trainer checkpoints.  After MAX_ROLLBACKS rollbacks the next one ends
+ * learn with A2C_E_NONFINITE, the parameters rolled back, finite and
+ * savable.  With the guard off (0, SB3's behaviour) a non-finite loss
+ * ends learn at once with the parameters of the update before. */
+
+/* Called once for every training episode that ends, on the thread that
+ * called learn or push_step, before the update callback of its rollout.
+ * Since 0.2. */
+typedef struct a2c_episode_info {
+    uint32_t size;          /* sizeof the struct the library filled in */
+    uint32_t env_index;     /* which sub-environment */
+    uint64_t timesteps;     /* env steps so far, all sub-environments */
+    double episode_return;  /* the sum of the environment's own rewards (before any
+                               normalisation), as SB3's Monitor records it */
+    uint64_t length;        /* steps of the episode */
+    int32_t truncated;      /* 1 if a time limit ended it */
+    uint32_t reserved0;
+} a2c_episode_info;
+
+typedef void (*a2c_episode_callback)(const a2c_episode_info *episode, void *user);
+
+/* Installs (or with NULL removes) the episode callback of a trainer.  It
+ * may not call into this trainer.  Returns A2C_OK, A2C_E_INVALID_ARG or
+ * A2C_E_STATE (inside this trainer's callbacks).  Since 0.2. */
+A2C_API a2c_status a2c_trainer_set_episode_callback(a2c_trainer *tr,
+                                                    a2c_episode_callback callback, void *user);
 
 /* ---- push-style training: the host owns the loop, since 0.2 ----
  *
@@ -1063,6 +1151,70 @@ A2C_API a2c_status a2c_net_export_c_to_buffer(const a2c_net *net, const char *pr
  * A2C_E_IO or A2C_E_NOMEM.  Allocates a buffer of the text's size through
  * the net's allocator and frees it.  Since 0.2. */
 A2C_API a2c_status a2c_net_export_c(const a2c_net *net, const char *path, const char *prefix);
+
+/* ------------------------------------------------------------------------
+ * Training-health monitor, since 0.2 (docs/monitor.md)
+ * ------------------------------------------------------------------------
+ *
+ * Turns the statistics of successive updates into named conditions, the
+ * known ways an A2C run goes wrong.  Feed it every a2c_train_stats the
+ * training callback receives; it smooths each signal over recent updates
+ * and raises a condition when its test has held for long enough, so one
+ * noisy update raises nothing.  It reads nothing but the statistics, so it
+ * works the same for a2c_trainer_learn, push trainers and bindings.
+ * Conditions are bits of a mask: 1u << (code - 1). */
+
+typedef enum a2c_condition {
+    A2C_COND_VALUE_LOSS_EXPLODING = 1, /* critic error far beyond the returns' spread */
+    A2C_COND_ACTOR_GRAD_VANISHING = 2, /* the actor's gradient has all but gone */
+    A2C_COND_ACTOR_GRAD_EXPLODING = 3, /* the actor's gradient is far beyond the clip */
+    A2C_COND_ENTROPY_COLLAPSED = 4,    /* the policy became (nearly) deterministic */
+    A2C_COND_CRITIC_NOT_LEARNING = 5,  /* explained variance stuck at or below 0 */
+    A2C_COND_POLICY_THRASHING = 6,     /* each update moves the policy a lot (KL) */
+    A2C_COND_SATURATED_UNITS = 7       /* most tanh units saturated (or ReLUs dead) */
+} a2c_condition;
+
+/* Number of condition codes (1..A2C_CONDITION_COUNT).  Later versions may
+ * add codes; a host should treat unknown ones generically. */
+#define A2C_CONDITION_COUNT 7u
+
+typedef struct a2c_monitor a2c_monitor;
+
+/* Creates a monitor.  `cfg` (may be NULL for the defaults) gives the
+ * allocator and the max_grad_norm the gradient tests compare with.
+ * Returns A2C_OK, A2C_E_INVALID_ARG or A2C_E_NOMEM.  Since 0.2. */
+A2C_API a2c_status a2c_monitor_create(a2c_monitor **out, const a2c_config *cfg);
+
+/* Frees a monitor; NULL is a no-op.  Since 0.2. */
+A2C_API void a2c_monitor_destroy(a2c_monitor *m);
+
+/* Takes one update's statistics (stats->size must cover the 0.2 fields).
+ * Writes the conditions active after it to *active and those active now
+ * for the first time in this monitor's life to *raised (either may be
+ * NULL).  A report of a rollback (stats->rollback != 0) changes nothing
+ * but is accepted.  Returns A2C_OK or A2C_E_INVALID_ARG.  Never
+ * allocates.  Since 0.2. */
+A2C_API a2c_status a2c_monitor_update(a2c_monitor *m, const a2c_train_stats *stats,
+                                      uint32_t *active, uint32_t *raised);
+
+/* Conditions active now, as a mask; 0 for NULL.  Since 0.2. */
+A2C_API uint32_t a2c_monitor_active(const a2c_monitor *m);
+
+/* The update count (stats->updates) and timestep at which `code` was
+ * first raised.  Returns A2C_OK, A2C_E_INVALID_ARG, or A2C_E_STATE if it
+ * never was.  Since 0.2. */
+A2C_API a2c_status a2c_monitor_first_raised(const a2c_monitor *m, int code, uint64_t *update,
+                                            uint64_t *timestep);
+
+/* Forgets everything, as a new monitor.  Since 0.2. */
+A2C_API void a2c_monitor_reset(a2c_monitor *m);
+
+/* A condition's short name ("entropy_collapsed"), one-line explanation,
+ * and usual remedies (one line, "; " between them), static strings; NULL
+ * for an unknown code.  Since 0.2. */
+A2C_API const char *a2c_condition_name(int code);
+A2C_API const char *a2c_condition_explanation(int code);
+A2C_API const char *a2c_condition_remedies(int code);
 
 /* ------------------------------------------------------------------------
  * Evaluation

@@ -15,6 +15,7 @@ struct a2c_optimizer {
     int schedule;
     double lr, alpha, rms_eps, beta1, beta2, adam_eps;
     uint64_t steps;
+    double lr_scale; /* the trainer's divergence guard lowers the rate; 1 otherwise */
     float *state; /* RMSprop: square averages; Adam: first then second moments */
     size_t state_n;
     /* The parameters and state before the last update (n + state_n
@@ -54,6 +55,7 @@ A2C_API a2c_status a2c_optimizer_create(a2c_optimizer **out, const a2c_config *c
     opt->beta1 = a2c__cfg_double(cfg, A2C_PARAM_ADAM_BETA1);
     opt->beta2 = a2c__cfg_double(cfg, A2C_PARAM_ADAM_BETA2);
     opt->adam_eps = a2c__cfg_double(cfg, A2C_PARAM_ADAM_EPS);
+    opt->lr_scale = 1.0;
     opt->state_n = opt->rms ? n_params : 2 * n_params;
     opt->state = a2c__alloc(&opt->alloc, opt->state_n * sizeof(float));
     opt->before = opt->state ? a2c__alloc(&opt->alloc, (n_params + opt->state_n) * sizeof(float))
@@ -86,7 +88,9 @@ static int progress_ok(double p)
 
 static double learning_rate(const a2c_optimizer *opt, double progress_remaining)
 {
-    return opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;
+    const double lr =
+        opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;
+    return opt->lr_scale == 1.0 ? lr : lr * opt->lr_scale;
 }
 
 A2C_API a2c_status a2c_optimizer_learning_rate(const a2c_optimizer *opt,
@@ -146,6 +150,17 @@ void a2c__optimizer_undo_step(a2c_optimizer *opt, float *params)
     memcpy(params, opt->before, opt->n * sizeof(float));
     memcpy(opt->state, opt->before + opt->n, opt->state_n * sizeof(float));
     opt->steps--;
+}
+
+void a2c__optimizer_set_lr_scale(a2c_optimizer *opt, double scale)
+{
+    opt->lr_scale = scale;
+}
+
+void a2c__optimizer_step_sums(const a2c_optimizer *opt, const float *params, size_t begin,
+                              size_t end, double *moved, double *size)
+{
+    opt->k->step_sums(params + begin, opt->before + begin, end - begin, moved, size);
 }
 
 A2C_API a2c_status a2c_optimizer_step(a2c_optimizer *opt, float *params, const float *grads,

@@ -20,6 +20,14 @@ a2c_status a2c__optimizer_count_step(a2c_optimizer *opt);
 int a2c__optimizer_apply_range(a2c_optimizer *opt, float *params, float *grads,
                                double progress_remaining, size_t begin, size_t end, float gscale);
 void a2c__optimizer_undo_step(a2c_optimizer *opt, float *params);
+/* The divergence guard's factor on the schedule's learning rate (1 by
+ * default; exactly the schedule's rate then). */
+void a2c__optimizer_set_lr_scale(a2c_optimizer *opt, double scale);
+/* For the update just made, adds the sum of squares of (params - params
+ * before it) over [begin, end) to *moved, and of the params before it to
+ * *size: the update's size, one range at a time (each thread its own). */
+void a2c__optimizer_step_sums(const a2c_optimizer *opt, const float *params, size_t begin,
+                              size_t end, double *moved, double *size);
 /* 1 if every state value is finite. */
 int a2c__optimizer_state_finite(const a2c_optimizer *opt);
 /* 1 for RMSprop, 0 for Adam. */

@@ -101,7 +101,28 @@ struct a2c_trainer {
     int use_helper, chosen;
     int pin_mode; /* tests: -1 chooses, 0 always inline, 1 always the helper */
     mode_chooser chooser;
+    /* health (the 0.2 fields of a2c_train_stats): the policy's change is
+     * measured on kl_rows rows of the batch spread evenly */
+    size_t kl_rows;
+    float *kl_obs;      /* their observations, kl_rows x obs_dim */
+    double *kl_old;     /* their log-probabilities before the update */
+    float *kl_scratch;  /* one row's head gradient and the distribution's parameters' */
+    double ent_ref;     /* DISCRETE: log(n_actions); BOX: one component's initial entropy */
+    double kl_vloss;    /* the KL rows' mean squared value error before the update */
+    double kl_ret_sq;   /* and their mean squared return */
+    /* the divergence guard (A2C_PARAM_MAX_ROLLBACKS); lr_scale and
+     * rollbacks are saved in trainer checkpoints */
+    uint64_t max_rollbacks, rollbacks;
+    double lr_factor, loss_jump, lr_scale;
+    int can_undo;       /* the optimizer still holds the parameters before the last update */
+    a2c_episode_callback on_episode;
+    void *episode_user;
 };
+
+/* Rows of the batch the approximate KL is measured on, at most: their
+ * forward pass after the update is most of what the health signals cost
+ * (docs/monitor.md); the monitor averages over 20 updates. */
+#define KL_ROWS 8
 
 /* ---- creation ---- */
 
@@ -123,6 +144,10 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->truncated_rows = a2c__carve(n, 1, sizeof(uint32_t), block, &used);
     tr->returns = a2c__carve(n, 1, sizeof(double), block, &used);
     tr->obs_norm = a2c__carve(n, od, sizeof(float), block, &used);
+    const a2c__dist *d = a2c__net_dist(tr->net);
+    tr->kl_obs = a2c__carve(tr->kl_rows, od, sizeof(float), block, &used);
+    tr->kl_old = a2c__carve(tr->kl_rows, 1, sizeof(double), block, &used);
+    tr->kl_scratch = a2c__carve(1, d->head_width + d->n_params, sizeof(float), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
@@ -213,6 +238,7 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
     A2C_TRY(a2c__rollout_create(&tr->ro, own, env->obs_dim, tr->box_dim, fn));
     if (tr->box_dim) a2c__net_set_action_bounds(tr->net, env->action_low, env->action_high);
     const uint64_t seed = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_SEED);
+    tr->kl_rows = tr->batch < KL_ROWS ? tr->batch : KL_ROWS;
     tr->block_bytes = lay_out(tr, NULL);
     if (tr->block_bytes == 0) {
         rc = a2c__fail(A2C_E_INVALID_ARG, fn, "the trainer's buffers overflow");
@@ -224,6 +250,7 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
         goto fail;
     }
     lay_out(tr, tr->block);
+    memset(tr->block, 0, tr->block_bytes); /* scratch that is written before it is read */
     if (push) {
         /* the host's table may be a temporary: keep what is read of it */
         tr->shape = *env;
@@ -243,6 +270,14 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
     }
     A2C_TRY(a2c__vecenv_create(&tr->envs, env, alloc, seed, 3, fn));
     tr->dist = a2c__net_dist(tr->net);
+    /* a Gaussian component's entropy is 0.5 log(2 pi e) + log std */
+    tr->ent_ref = tr->box_dim ? 0.5 + 0.91893853320467274178 /* log sqrt(2 pi) */ +
+                                    tr->dist->log_std_init
+                              : log((double)tr->dist->action_dim);
+    tr->max_rollbacks = (uint64_t)a2c__cfg_int(cfg, A2C_PARAM_MAX_ROLLBACKS);
+    tr->lr_factor = a2c__cfg_double(cfg, A2C_PARAM_ROLLBACK_LR_FACTOR);
+    tr->loss_jump = a2c__cfg_double(cfg, A2C_PARAM_ROLLBACK_LOSS_JUMP);
+    tr->lr_scale = 1.0;
     split_sides(tr);
     a2c__rng_seed(&tr->sample_rng, seed, 2);
     tr->need_reset = 1;
@@ -292,7 +327,7 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
 
 /* ---- the helper thread's share ---- */
 
-enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE };
+enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE, JOB_POLICY_CHANGE };
 
 typedef struct job {
     a2c_trainer *tr;
@@ -302,7 +337,13 @@ typedef struct job {
     float scale;
     double adv_mean, adv_scale, policy_loss, entropy_loss; /* the policy half of the loss */
     int diverged; /* the optimizer's half made something non-finite */
+    /* the actor's health signals, measured where its data is */
+    double saturation, kl, moved, size;
 } job;
+
+static void actor_health_before(a2c_trainer *tr, job *j);
+static double policy_change(a2c_trainer *tr);
+static void side_step_sums(const a2c_trainer *tr, int which, double *moved, double *size);
 
 /* Sum of squares of one side's gradient: actor (0) or critic (1). */
 static double side_sum_squares(const a2c_trainer *tr, int which)
@@ -341,6 +382,7 @@ static void run_job(void *arg)
     switch (j->kind) {
     case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
     case JOB_BACKWARD:
+        actor_health_before(tr, j);
         a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
                          tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, j->batch,
                          a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro),
@@ -350,7 +392,14 @@ static void run_job(void *arg)
         a2c__net_backward_actor(net, j->batch);
         j->sum = side_sum_squares(tr, 0);
         break;
-    case JOB_OPTIMIZE: j->diverged = side_optimize(tr, 0, j->progress, j->scale); break;
+    case JOB_OPTIMIZE:
+        j->diverged = side_optimize(tr, 0, j->progress, j->scale);
+        side_step_sums(tr, 0, &j->moved, &j->size);
+        break;
+    case JOB_POLICY_CHANGE:
+        a2c__net_forward_actor(net, 0, j->batch);
+        j->kl = policy_change(tr);
+        break;
     }
 }
 
@@ -425,8 +474,13 @@ static void choose_mode(a2c_trainer *tr)
     c->mark = t;
 }
 
-static void record_episode(a2c_trainer *tr, double ret, uint64_t len)
+static void record_episode(a2c_trainer *tr, double ret, uint64_t len, uint32_t env,
+                           int truncated)
 {
+    if (tr->on_episode) {
+        const a2c_episode_info info = {sizeof info, env, tr->timesteps, ret, len, truncated, 0};
+        tr->on_episode(&info, tr->episode_user);
+    }
     tr->win_return[tr->win_next] = ret;
     tr->win_length[tr->win_next] = len;
     tr->win_next = (tr->win_next + 1) % A2C__WINDOW;
@@ -457,7 +511,8 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
         rc = a2c__net_forward_rows(net, obs, row0, n, 1);
     } else {
         a2c__net_set_inputs(net, obs, row0, n);
-        job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0};
+        job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
+                 0.0, 0.0, 0.0, 0.0};
         dispatch(tr, &j);
         a2c__net_forward_critic(net, row0, n);
         join(tr);
@@ -515,7 +570,8 @@ static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
         tr->dones_f[i] = done ? 1.0f : 0.0f;
         if (!done) continue;
         record_episode(tr, a2c__vecenv_episode_return(tr->envs, i),
-                       a2c__vecenv_episode_length(tr->envs, i));
+                       a2c__vecenv_episode_length(tr->envs, i), i,
+                       truncated[i] && !terminated[i]);
         if (truncated[i] && !terminated[i]) {
             memcpy(tr->final_obs + n_trunc * od, a2c__vecenv_final_obs(tr->envs, i),
                    od * sizeof(float));
@@ -556,7 +612,18 @@ static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
     return rc == A2C_OK ? record_step(tr, t, fn) : rc;
 }
 
-/* ---- the update (SB3's A2C.train) ---- */
+/* ---- health signals ---- */
+
+/* Mean and standard deviation (population, as numpy's) of n floats. */
+static void mean_std(const float *x, size_t n, double *mean, double *std)
+{
+    double sum = 0.0, sq = 0.0;
+    for (size_t k = 0; k < n; k++) sum += (double)x[k];
+    const double m = sum / (double)n;
+    for (size_t k = 0; k < n; k++) sq += ((double)x[k] - m) * ((double)x[k] - m);
+    *mean = m;
+    *std = sqrt(sq / (double)n);
+}
 
 /* 1 - var(returns - values) / var(returns), NaN if var(returns) is 0. */
 static double explained_variance(const float *values, const float *returns, size_t n)
@@ -576,9 +643,186 @@ static double explained_variance(const float *values, const float *returns, size
     return vy == 0.0 ? (double)NAN : 1.0 - vd / vy;
 }
 
-/* SB3's A2C.train(): the loss, backward, clipping and one optimizer step.
- * The gradient is zero on entry and left zero on every exit (the
- * optimizer pass clears what it used). */
+/* The batch row the k-th KL row stands for. */
+static size_t kl_row(const a2c_trainer *tr, size_t k)
+{
+    return k * tr->batch / tr->kl_rows;
+}
+
+/* log pi(a) of the action of the k-th KL row under head row `at` of
+ * the net. */
+static double kl_log_prob(a2c_trainer *tr, size_t k, size_t at)
+{
+    const a2c__dist *d = tr->dist;
+    const a2c_net *net = tr->net;
+    float *dhead = tr->kl_scratch, *dparams = tr->kl_scratch + d->head_width;
+    double log_prob, entropy;
+    d->ops->policy_row(d, a2c__net_head(net, at), a2c__net_dist_params(net),
+                       d->use_sde ? a2c__net_latent(net, at) : NULL, kl_row(tr, k),
+                       a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro), 0.0, 0.0,
+                       dhead, dparams, &log_prob, &entropy);
+    return log_prob;
+}
+
+/* Before the update, while the net holds the rollout's activations, on
+ * the thread that made the actor's (a helper, or this one): its trunk's
+ * saturated units and the KL rows' log-probabilities. */
+static void actor_health_before(a2c_trainer *tr, job *j)
+{
+    j->saturation = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
+    for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = kl_log_prob(tr, k, kl_row(tr, k));
+}
+
+/* The rest, on the calling thread, whose data it is: the batch's
+ * statistics, the critic trunk's saturated units, the KL rows kept for
+ * after the update, and their squared value error. */
+static void critic_health_before(a2c_trainer *tr, a2c_train_stats *st)
+{
+    const a2c_rollout *ro = tr->ro;
+    const float *returns = a2c_rollout_returns(ro);
+    mean_std(a2c_rollout_advantages(ro), tr->batch, &st->advantage_mean, &st->advantage_std);
+    mean_std(returns, tr->batch, &st->return_mean, &st->return_std);
+    st->explained_variance = explained_variance(a2c_rollout_values(ro), returns, tr->batch);
+    st->critic_saturation = a2c__net_trunk_saturation(tr->net, 1, tr->batch);
+    const size_t od = tr->obs_dim;
+    const float *obs = a2c_rollout_observations(ro);
+    double sq = 0.0, ret_sq = 0.0;
+    for (size_t k = 0; k < tr->kl_rows; k++) {
+        memcpy(tr->kl_obs + k * od, obs + kl_row(tr, k) * od, od * sizeof(float));
+        const double ret = (double)returns[kl_row(tr, k)];
+        const double err = ret - (double)*a2c__net_values(tr->net, kl_row(tr, k));
+        sq += err * err;
+        ret_sq += ret * ret;
+    }
+    tr->kl_vloss = sq / (double)tr->kl_rows;
+    tr->kl_ret_sq = ret_sq / (double)tr->kl_rows;
+}
+
+/* Whether updates are tested for a loss jump (the divergence guard). */
+static int watches_jumps(const a2c_trainer *tr)
+{
+    return tr->max_rollbacks > 0 && tr->loss_jump > 0.0;
+}
+
+/* SB3's approx_kl estimator (PPO's) of the policy's change on the KL
+ * rows, from the new actor's head rows 0, 1, ... */
+static double policy_change(a2c_trainer *tr)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < tr->kl_rows; k++) {
+        const double log_ratio = kl_log_prob(tr, k, k) - tr->kl_old[k];
+        sum += expm1(log_ratio) - log_ratio;
+    }
+    return sum / (double)tr->kl_rows;
+}
+
+/* After an update: the new net on the KL rows.  Writes the policy's
+ * change and, when the guard watches for loss jumps (else NaN: the
+ * critic's pass is not made), how much the step added to the rows' mean
+ * squared value error, over their mean squared return (NaN if that is 0):
+ * the scale of the critic's targets, so that a step that moves a nearly
+ * exact critic a little is not a jump. */
+static void after_update(a2c_trainer *tr, double *kl, double *vloss_jump)
+{
+    a2c_net *net = tr->net;
+    const int values = watches_jumps(tr);
+    if (a2c__net_shared(net)) {
+        a2c__net_forward_rows(net, tr->kl_obs, 0, tr->kl_rows, 1);
+        *kl = policy_change(tr);
+    } else {
+        /* the actor's half on the helper, if there is one */
+        a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
+        job j = {tr, JOB_POLICY_CHANGE, 0, tr->kl_rows, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
+                 0.0, 0.0, 0.0, 0.0};
+        dispatch(tr, &j);
+        if (values) a2c__net_forward_critic(net, 0, tr->kl_rows);
+        join(tr);
+        *kl = j.kl;
+    }
+    *vloss_jump = (double)NAN;
+    if (!values || !(tr->kl_ret_sq > 0.0)) return;
+    const float *returns = a2c_rollout_returns(tr->ro);
+    double sq = 0.0;
+    for (size_t k = 0; k < tr->kl_rows; k++) {
+        const double err = (double)returns[kl_row(tr, k)] - (double)*a2c__net_values(net, k);
+        sq += err * err;
+    }
+    *vloss_jump = (sq / (double)tr->kl_rows - tr->kl_vloss) / tr->kl_ret_sq;
+}
+
+/* Adds the update's step and parameter sums of squares over one side's
+ * ranges (a2c_train_stats.update_ratio). */
+static void side_step_sums(const a2c_trainer *tr, int which, double *moved, double *size)
+{
+    const side *s = &tr->sides[which];
+    const float *params = a2c__net_const_params(tr->net);
+    for (size_t r = 0; r < s->n; r++)
+        a2c__optimizer_step_sums(tr->opt, params, s->ranges[r].begin, s->ranges[r].end, moved,
+                                 size);
+}
+
+/* Sum of squares of the flat ranges of `net` that belong to one head side
+ * of a shared-trunk net (the trunk is both sides' and neither's). */
+static double head_sum_squares(const a2c_trainer *tr, int which)
+{
+    a2c__net_layout l;
+    a2c__net_ranges(tr->net, &l);
+    const a2c__kernels *k = a2c__net_kernels(tr->net);
+    const float *g = a2c_net_grads(tr->net);
+    const a2c__range rs[2] = {which == 0 ? l.action_head : l.value_head,
+                              which == 0 ? l.dist_params : (a2c__range){0, 0}};
+    double sum = 0.0;
+    for (int r = 0; r < 2; r++)
+        if (rs[r].end > rs[r].begin)
+            sum += k->sum_squares(g + rs[r].begin, rs[r].end - rs[r].begin);
+    return sum;
+}
+
+/* ---- the divergence guard ---- */
+
+/* A bad update (`reason`): with the guard on and rollbacks left, return
+ * to the last good parameters, lower the rate and report the rollback in
+ * *st (A2C_OK, nothing applied); otherwise fail with A2C_E_NONFINITE,
+ * the parameters finite.  `prior` says whether the current parameters
+ * are themselves bad (they gave the bad loss), so that the update before
+ * is undone too. */
+static a2c_status roll_back(a2c_trainer *tr, uint32_t reason, int prior, a2c_train_stats *st,
+                            const char *fn)
+{
+    const unsigned long long n = (unsigned long long)tr->updates;
+    if (tr->max_rollbacks == 0) {
+        if (reason == A2C_ROLLBACK_NONFINITE_UPDATE)
+            return a2c__fail(A2C_E_NONFINITE, fn,
+                             "training diverged: update %llu would make a parameter or the "
+                             "optimizer state non-finite; the parameters of the update before "
+                             "are kept", n + 1);
+        return a2c__fail(A2C_E_NONFINITE, fn, "training diverged: the loss or its gradient is "
+                                              "not finite after %llu updates", n);
+    }
+    if (prior && tr->can_undo) a2c__optimizer_undo_step(tr->opt, a2c_net_params(tr->net));
+    /* every path here has undone a step: the optimizer's copy is now of
+     * the current parameters, and a second undo would only miscount */
+    tr->can_undo = 0;
+    a2c__net_invalidate(tr->net);
+    if (tr->rollbacks >= tr->max_rollbacks)
+        return a2c__fail(A2C_E_NONFINITE, fn,
+                         "training diverged (%s) after %llu updates and %llu rollbacks, "
+                         "max_rollbacks; the parameters are those of the last good update",
+                         a2c_rollback_reason_name(reason), n,
+                         (unsigned long long)tr->rollbacks);
+    tr->rollbacks++;
+    tr->lr_scale *= tr->lr_factor;
+    a2c__optimizer_set_lr_scale(tr->opt, tr->lr_scale);
+    st->rollback = reason;
+    return A2C_OK;
+}
+
+/* ---- the update (SB3's A2C.train) ---- */
+
+/* SB3's A2C.train(): the loss, backward, clipping and one optimizer step,
+ * with the health signals around it and the guard's tests.  The gradient
+ * is zero on entry and left zero on every exit (the optimizer pass clears
+ * what it used).  A rollback returns A2C_OK with st->rollback set. */
 static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, const char *fn)
 {
     a2c_net *net = tr->net;
@@ -586,15 +830,21 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     const int32_t *actions = tr->box_dim ? NULL : a2c_rollout_actions(ro);
     const float *box = a2c_rollout_box_actions(ro);
     const float *advantages = a2c_rollout_advantages(ro), *returns = a2c_rollout_returns(ro);
-    double terms[A2C_LOSS_TERMS];
-    job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0};
+    const double nan = (double)NAN;
+    double terms[A2C_LOSS_TERMS] = {nan, nan, nan, nan};
+    job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
+             0.0, 0.0, 0.0, 0.0};
     a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, box,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
-    double sum_squares = 0.0;
+    if (rc == A2C_OK) critic_health_before(tr, st);
+    double actor_sq = 0.0, critic_sq = 0.0;
     if (rc == A2C_OK && a2c__net_shared(net)) {
+        actor_health_before(tr, &j);
         rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns, terms);
         if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
-        sum_squares = side_sum_squares(tr, 1); /* everything is the critic's */
+        critic_sq = side_sum_squares(tr, 1); /* everything is the critic's */
+        st->actor_grad_norm = sqrt(head_sum_squares(tr, 0));
+        st->critic_grad_norm = sqrt(head_sum_squares(tr, 1));
     } else if (rc == A2C_OK) {
         /* policy loss, actor backward and its squares beside value loss,
          * critic backward and its squares */
@@ -603,20 +853,37 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
                                              a2c__net_values(net, 0), returns, tr->batch,
                                              tr->coefs.vf_coef, a2c__net_dvalues(net));
         a2c__net_backward_critic(net, tr->batch);
-        const double critic = side_sum_squares(tr, 1);
+        critic_sq = side_sum_squares(tr, 1);
         join(tr);
         rc = a2c__loss_terms(&tr->coefs, j.policy_loss, j.entropy_loss, value, terms);
-        sum_squares = j.sum + critic;
+        if (rc == A2C_E_NONFINITE) {
+            terms[A2C_LOSS_POLICY] = j.policy_loss, terms[A2C_LOSS_VALUE] = value;
+            terms[A2C_LOSS_ENTROPY] = j.entropy_loss;
+        }
+        actor_sq = j.sum;
+        st->actor_grad_norm = sqrt(actor_sq);
+        st->critic_grad_norm = sqrt(critic_sq);
     }
+    st->actor_saturation = j.saturation;
     /* clip_grad_norm_; a finite norm means finite gradients, so the
      * optimizer need not look again */
-    const double norm = sqrt(sum_squares);
+    const double norm = sqrt(actor_sq + critic_sq);
+    st->policy_loss = terms[A2C_LOSS_POLICY];
+    st->value_loss = terms[A2C_LOSS_VALUE];
+    st->entropy_loss = terms[A2C_LOSS_ENTROPY];
+    st->total_loss = terms[A2C_LOSS_TOTAL];
+    st->grad_norm = norm;
+    st->entropy = -terms[A2C_LOSS_ENTROPY];
+    st->entropy_fraction = tr->box_dim ? exp(st->entropy / (double)tr->box_dim - tr->ent_ref)
+                                       : st->entropy / tr->ent_ref;
+    st->value_loss_ratio = st->return_std > 0.0
+                               ? terms[A2C_LOSS_VALUE] / (st->return_std * st->return_std)
+                               : (double)NAN;
+    a2c_optimizer_learning_rate(tr->opt, progress, &st->learning_rate);
     if (rc == A2C_OK && !isfinite(norm)) rc = A2C_E_NONFINITE;
     if (rc != A2C_OK) {
         a2c_net_zero_grad(net);
-        if (rc == A2C_E_NONFINITE)
-            return a2c__fail(rc, fn, "training diverged: the loss or its gradient is not finite "
-                                     "after %llu updates", (unsigned long long)tr->updates);
+        if (rc == A2C_E_NONFINITE) return roll_back(tr, A2C_ROLLBACK_NONFINITE_LOSS, 1, st, fn);
         return a2c__fail_status(rc, fn);
     }
     const double coef = tr->max_grad_norm / (norm + 1e-6);
@@ -628,24 +895,27 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     }
     if (!a2c__net_shared(net)) dispatch(tr, &j);
     const int diverged = side_optimize(tr, 1, progress, j.scale);
+    double moved = 0.0, size = 0.0; /* the critic's side; j's are the actor's */
+    side_step_sums(tr, 1, &moved, &size);
     if (!a2c__net_shared(net)) join(tr);
     a2c__net_invalidate(net); /* the activations belong to the old parameters now */
     if (diverged || j.diverged) {
         /* keep the last good parameters and optimizer state */
         a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
-        return a2c__fail(A2C_E_NONFINITE, fn,
-                         "training diverged: update %llu would make a parameter or the "
-                         "optimizer state non-finite; the parameters of the update before "
-                         "are kept", (unsigned long long)tr->updates + 1);
+        return roll_back(tr, A2C_ROLLBACK_NONFINITE_UPDATE, 0, st, fn);
+    }
+    moved = j.moved + moved, size = j.size + size;
+    st->update_ratio = size > 0.0 ? sqrt(moved / size) : (moved > 0.0 ? (double)INFINITY : 0.0);
+    after_update(tr, &st->approx_kl, &st->value_loss_jump);
+    a2c__net_invalidate(net);
+    if (watches_jumps(tr) && st->value_loss_jump > tr->loss_jump) {
+        /* the step made the critic far worse on its own batch: too long */
+        a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
+        st->update_ratio = 0.0;
+        return roll_back(tr, A2C_ROLLBACK_LOSS_JUMP, 0, st, fn);
     }
     tr->updates++;
-    st->policy_loss = terms[A2C_LOSS_POLICY];
-    st->value_loss = terms[A2C_LOSS_VALUE];
-    st->entropy_loss = terms[A2C_LOSS_ENTROPY];
-    st->total_loss = terms[A2C_LOSS_TOTAL];
-    st->grad_norm = norm;
-    a2c_optimizer_learning_rate(tr->opt, progress, &st->learning_rate);
-    st->explained_variance = explained_variance(a2c_rollout_values(ro), returns, tr->batch);
+    tr->can_undo = 1;
     return A2C_OK;
 }
 
@@ -711,6 +981,8 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
     st.size = (uint32_t)sizeof st;
     rc = update(tr, progress, &st, fn);
     if (rc != A2C_OK) return rc;
+    st.lr_scale = tr->lr_scale;
+    st.rollbacks = tr->rollbacks;
     fill_window_stats(tr, &st);
     st.elapsed_seconds = now_seconds() - start;
     const double steps = (double)(tr->timesteps - start_steps);
@@ -773,6 +1045,24 @@ fail:
     a2c__net_lock(tr->net, 0);
     tr->learning = 0;
     return rc;
+}
+
+A2C_API a2c_status a2c_trainer_set_episode_callback(a2c_trainer *tr,
+                                                    a2c_episode_callback callback, void *user)
+{
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    if (tr->learning != 0)
+        return a2c__fail(A2C_E_STATE, __func__, "called from inside this trainer's own callback");
+    tr->on_episode = callback;
+    tr->episode_user = callback ? user : NULL;
+    return A2C_OK;
+}
+
+A2C_API const char *a2c_rollback_reason_name(uint32_t reason)
+{
+    static const char *const names[] = {"none", "nonfinite_loss", "nonfinite_update",
+                                        "loss_jump"};
+    return reason < sizeof names / sizeof names[0] ? names[reason] : NULL;
 }
 
 /* ---- the push-style API: a host-owned loop ----
@@ -1039,6 +1329,31 @@ a2c_status a2c__trainer_read_collection(a2c__reader *r, a2c_trainer *tr, int com
         tr->need_reset = 0;
     }
     return A2C_OK;
+}
+
+/* ---- checkpoints: the guard section ---- */
+
+int a2c__trainer_has_rollbacks(const a2c_trainer *tr) { return tr->rollbacks > 0; }
+
+void a2c__trainer_write_guard(a2c__writer *w, const a2c_trainer *tr)
+{
+    a2c__put_f64(w, tr->lr_scale);
+    a2c__put_u64(w, tr->rollbacks);
+}
+
+void a2c__guard_read(a2c__reader *r, double *lr_scale, uint64_t *rollbacks)
+{
+    *lr_scale = a2c__get_f64(r);
+    *rollbacks = a2c__get_u64(r);
+    if (!(*lr_scale > 0.0 && *lr_scale <= 1.0) || *rollbacks > A2C__MAX_TIMESTEPS) r->bad = 1;
+}
+
+void a2c__trainer_commit_guard(a2c_trainer *tr, int has, double lr_scale, uint64_t rollbacks)
+{
+    tr->lr_scale = has ? lr_scale : 1.0;
+    tr->rollbacks = has ? rollbacks : 0;
+    a2c__optimizer_set_lr_scale(tr->opt, tr->lr_scale);
+    tr->can_undo = 0; /* the optimizer's copy is not of these parameters */
 }
 
 /* ---- test hooks ---- */

@@ -49,6 +49,14 @@ int a2c__trainer_write_collection(a2c__writer *w, const a2c_trainer *tr);
 a2c_status a2c__trainer_read_collection(a2c__reader *r, a2c_trainer *tr, int commit,
                                         const char *fn);
 
+/* The guard section (optional, written after a rollback): f64 lr_scale in
+ * (0, 1], u64 rollbacks.  Reading checks (the reader goes bad); commit
+ * applies, or with no section (has 0) resets to no rollbacks. */
+int a2c__trainer_has_rollbacks(const a2c_trainer *tr);
+void a2c__trainer_write_guard(a2c__writer *w, const a2c_trainer *tr);
+void a2c__guard_read(a2c__reader *r, double *lr_scale, uint64_t *rollbacks);
+void a2c__trainer_commit_guard(a2c_trainer *tr, int has, double lr_scale, uint64_t rollbacks);
+
 /* Tests: the rollout of the last update, finished episodes, the kernels
  * of the net and the optimizer, and the helper-thread mode (-1 chooses by
  * timing, 0 always inline, 1 always the helper). */

@@ -58,6 +58,9 @@ static const param_info params[A2C__PARAM_COUNT] = {
     {"use_sde", 1, 0, 1, 0},
     {"sde_sample_freq", 1, -1, 1 << 30, -1},
     {"log_std_init", 0, -20.0, 20.0, 0.0},
+    {"max_rollbacks", 1, 0, 1000000, 0},
+    {"rollback_lr_factor", 0, 1e-6, 1.0, 0.5},
+    {"rollback_loss_jump", 0, 0.0, 1e30, 1.0},
 };
 
 static const param_info *info(a2c_param p)

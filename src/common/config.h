@@ -9,7 +9,7 @@
 
 /* The parameter enum runs from A2C__PARAM_FIRST, without gaps. */
 #define A2C__PARAM_FIRST 100
-#define A2C__PARAM_COUNT 32
+#define A2C__PARAM_COUNT 35
 
 double a2c__cfg_double(const a2c_config *cfg, a2c_param p);
 int64_t a2c__cfg_int(const a2c_config *cfg, a2c_param p);

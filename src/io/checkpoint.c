@@ -45,7 +45,8 @@ enum {
     SECTION_OBS_NORM = 5,   /* nets that normalise observations; required */
     SECTION_ACTIONS = 6,    /* nets with continuous actions: the space; required */
     SECTION_COLLECTION = 7, /* trainers: reward normaliser, episodes in flight; optional */
-    SECTION_IDS = 8         /* one past the largest id this version knows */
+    SECTION_GUARD = 8,      /* trainers after a rollback: the guard's state; optional */
+    SECTION_IDS = 9         /* one past the largest id this version knows */
 };
 /* Section flag: a reader that does not know the id must refuse the file.
  * Without it an unknown section is skipped. */
@@ -61,6 +62,7 @@ static const char *section_name(uint32_t id)
     case SECTION_OBS_NORM: return "observation normaliser";
     case SECTION_ACTIONS: return "action space";
     case SECTION_COLLECTION: return "collection";
+    case SECTION_GUARD: return "divergence guard";
     }
     return "unknown";
 }
@@ -79,6 +81,7 @@ static int put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2
     case SECTION_OBS_NORM: a2c__net_write_obs_norm(w, net); break;
     case SECTION_ACTIONS: a2c__net_write_action_space(w, net); break;
     case SECTION_COLLECTION: return a2c__trainer_write_collection(w, tr);
+    case SECTION_GUARD: a2c__trainer_write_guard(w, tr); break;
     }
     return 0;
 }
@@ -88,7 +91,7 @@ static int put_section(a2c__writer *w, uint32_t id, const a2c_net *net, const a2
  * state (the bytes written are then not a valid checkpoint). */
 static int put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer *tr)
 {
-    uint32_t ids[7], n = 0;
+    uint32_t ids[8], n = 0;
     ids[n++] = SECTION_CONFIG;
     ids[n++] = SECTION_NET;
     if (a2c__net_norm_obs(net)) ids[n++] = SECTION_OBS_NORM;
@@ -97,8 +100,10 @@ static int put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer 
         ids[n++] = SECTION_OPTIMIZER;
         ids[n++] = SECTION_PROGRESS;
         ids[n++] = SECTION_COLLECTION;
+        /* only after a rollback, so that other files stay as before */
+        if (a2c__trainer_has_rollbacks(tr)) ids[n++] = SECTION_GUARD;
     }
-    uint64_t sizes[7], body = 4 + (uint64_t)n * ENTRY_BYTES;
+    uint64_t sizes[8], body = 4 + (uint64_t)n * ENTRY_BYTES;
     for (uint32_t k = 0; k < n; k++) {
         a2c__writer count = {NULL, 0};
         put_section(&count, ids[k], net, tr);
@@ -114,7 +119,8 @@ static int put_checkpoint(a2c__writer *w, const a2c_net *net, const a2c_trainer 
     for (uint32_t k = 0; k < n; k++) {
         /* an older reader may resume without the collection state, as 0.1
          * did, so that one is optional */
-        const uint32_t flags = ids[k] == SECTION_COLLECTION ? 0u : FLAG_REQUIRED;
+        const uint32_t flags =
+            ids[k] == SECTION_COLLECTION || ids[k] == SECTION_GUARD ? 0u : FLAG_REQUIRED;
         a2c__put_u32(w, ids[k]);
         a2c__put_u32(w, 1u | flags << 16); /* u16 version 1, u16 flags */
         a2c__put_u64(w, sizes[k]);
@@ -563,8 +569,19 @@ static a2c_status load_trainer(a2c_trainer *tr, const void *buf, size_t size, co
         else rc = a2c__fail(rc, fn, "the collection section is truncated or holds invalid "
                                     "values");
     }
+    const int has_guard = s.data[SECTION_GUARD] != NULL;
+    double lr_scale = 1.0;
+    uint64_t rollbacks = 0;
+    if (rc == A2C_OK && has_guard) {
+        a2c__reader r = section_reader(&s, SECTION_GUARD);
+        a2c__guard_read(&r, &lr_scale, &rollbacks);
+        rc = r.bad ? a2c__fail(A2C_E_FORMAT, fn, "the divergence guard section holds invalid "
+                                                 "values")
+                   : section_done(&r, SECTION_GUARD, fn);
+    }
     if (rc == A2C_OK) { /* everything checked: commit */
         a2c__optimizer_commit(own_opt, &opt);
+        a2c__trainer_commit_guard(tr, has_guard, lr_scale, rollbacks);
         a2c__net_copy_state(net, saved);
         a2c__trainer_commit_progress(tr, &progress); /* new episodes, unless: */
         if (exact) {

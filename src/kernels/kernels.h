@@ -37,6 +37,12 @@ typedef struct a2c__kernels {
     void (*column_sums)(const float *x, size_t rows, size_t cols, float *out);
     /* sum of x[k]^2 in double, in a fixed order */
     double (*sum_squares)(const float *x, size_t n);
+    /* adds sum of (p[k] - q[k])^2 to *diff and of q[k]^2 to *size, in a
+     * fixed order, with float partial sums: an update's size against the
+     * parameters before it, a statistic (relative error ~1e-6) */
+    void (*step_sums)(const float *p, const float *q, size_t n, double *diff, double *size);
+    /* how many of x[0..n) have |x| > limit (n < 2^29) */
+    size_t (*count_beyond)(const float *x, size_t n, float limit);
 } a2c__kernels;
 
 extern const a2c__kernels a2c__k_base_table;

@@ -522,6 +522,39 @@ static void forward_raw(a2c_net *net, const float *obs, size_t batch)
     forward_cached(net, 0, batch, 1);
 }
 
+/* ---- health: saturated units ---- */
+
+/* tanh: the fraction of the cached activations of rows 0..batch-1 with
+ * |h| > 0.99, where the unit passes on less than 2% of its gradient.
+ * ReLU: the fraction of units that are 0 on every row (dead: no gradient
+ * at all).  Over all of a trunk's layers; 0 for a trunk without any. */
+static double trunk_saturation(const a2c_net *net, const layer *ls, size_t n, size_t batch)
+{
+    size_t hit = 0, all = 0;
+    for (size_t l = 0; l < n; l++) {
+        const size_t out = ls[l].out;
+        const float *h = ls[l].h;
+        if (net->activation == A2C_ACTIVATION_TANH) {
+            hit += net->k->count_beyond(h, batch * out, 0.99f);
+            all += batch * out;
+            continue;
+        }
+        for (size_t u = 0; u < out; u++) {
+            size_t b = 0;
+            while (b < batch && h[b * out + u] == 0.0f) b++;
+            hit += b == batch;
+        }
+        all += out;
+    }
+    return all ? (double)hit / (double)all : 0.0;
+}
+
+double a2c__net_trunk_saturation(const a2c_net *net, int critic, size_t batch)
+{
+    return critic && !net->shared ? trunk_saturation(net, net->vf, net->n_vf, batch)
+                                  : trunk_saturation(net, net->pi, net->n_pi, batch);
+}
+
 const float *a2c__net_values(const a2c_net *net, size_t row)
 {
     return net->head_vf.h + row;

@@ -62,6 +62,10 @@ void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch);
 /* Cached outputs: the action head's row `row` (head_width floats) and the
  * value of row `row`; rows are contiguous. */
 const float *a2c__net_head(const a2c_net *net, size_t row);
+/* Health: the fraction of saturated units of the actor's (critic 0) or
+ * the critic's trunk over the cached rows 0..batch-1 (a shared trunk is
+ * both); see a2c_train_stats.actor_saturation. */
+double a2c__net_trunk_saturation(const a2c_net *net, int critic, size_t batch);
 const float *a2c__net_values(const a2c_net *net, size_t row);
 /* The flat parameter vector, read-only. */
 const float *a2c__net_const_params(const a2c_net *net);

@@ -6,6 +6,8 @@
  *              and checkpoints
  *   eval.c     a2c eval
  *   export.c   a2c export: a saved policy as C source
+ *   report.c   a2c report: training runs' CSV files as one HTML page
+ *   svg.c      the report's figures, as inline SVG
  *   common.c   errors, argument reading, number parsing, JSON, files,
  *              environments
  *   presets.c  the library's presets, for --help, and rl-baselines3-zoo's
@@ -27,19 +29,109 @@
 #define CLI_PRINTF(fmt_index, first_arg)
 #endif
 
-/* ---- commands (train.c, eval.c, export.c) ---- */
+/* ---- commands (train.c, eval.c, export.c, report.c) ---- */
 
 /* Each takes main's argc/argv (argv[1] is the command name) and returns
  * the exit status; a failure exits through fail(). */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Help text of each command, without the usage line, for `a2c --help`
  * and the command's own --help. */
 void print_train_help(FILE *fp);
 void print_eval_help(FILE *fp);
 void print_export_help(FILE *fp);
+void print_report_help(FILE *fp);
+
+/* ---- the report's figures (svg.c) ---- */
+
+/* Text that grows as it is appended to; fails ("out of memory") rather
+ * than returning an error.  Start from {0}; free(data) when done. */
+typedef struct text_buf {
+    char *data;
+    size_t len, cap;
+} text_buf;
+
+void buf_printf(text_buf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
+void buf_puts(text_buf *b, const char *s);
+void buf_escaped(text_buf *b, const char *s); /* as HTML text or attribute */
+
+/* The colour of the run at this index (#rrggbb; static storage). */
+const char *run_colour(size_t run);
+
+/* How a series is drawn. */
+enum { MARK_LINE, MARK_THIN, MARK_POINTS };
+
+/* One run's values of one quantity against environment steps: y is NaN
+ * where the run had no value (the line breaks there); err, if not NULL,
+ * gives the half-height of an error bar (MARK_POINTS only). */
+typedef struct plot_series {
+    const double *x, *y, *err;
+    size_t n;
+    size_t run; /* its colour and legend entry */
+    int mark;
+} plot_series;
+
+/* One plot of a figure. */
+typedef struct plot_panel {
+    const char *title, *y_label;
+    int log_y;        /* a log10 axis, if some value is positive */
+    int show_markers; /* draw the figure's rollback markers */
+    plot_series *series;
+    size_t n_series;
+} plot_panel;
+
+/* A divergence-guard rollback, drawn as a vertical line. */
+typedef struct plot_marker {
+    double x;
+    size_t run;
+    const char *reason;
+} plot_marker;
+
+/* Panels that share the x axis (environment steps), laid out `columns`
+ * to a row, under a title, an optional note and a legend of the runs
+ * (when there are several). */
+typedef struct plot_figure {
+    const char *name; /* data-figure attribute */
+    const char *title, *note;
+    const plot_panel *panels;
+    size_t n_panels;
+    int columns;
+    const char *const *run_labels;
+    size_t n_runs;
+    const plot_marker *markers;
+    size_t n_markers;
+    double x_max; /* where the x axis ends at least (0: at the last value) */
+} plot_figure;
+
+/* Appends the figure as one <svg data-figure="NAME"> element.  Each
+ * polyline keeps at most about 2000 points (the lowest and highest of
+ * consecutive buckets), so long runs stay small. */
+void svg_figure(text_buf *b, const plot_figure *fig);
+
+/* The steps [x0, x1) over which a health condition was active in a run. */
+typedef struct health_band {
+    size_t lane, run;
+    double x0, x1;
+} health_band;
+
+/* The health figure: one lane per condition name, one band per stretch
+ * of updates where it was active (stacked by run within the lane). */
+typedef struct health_lanes {
+    const char *const *lane_names;
+    size_t n_lanes;
+    const health_band *bands;
+    size_t n_bands;
+    double x_max; /* the last step of any run */
+    const char *const *run_labels;
+    size_t n_runs;
+} health_lanes;
+
+/* Appends the health figure as <svg data-figure="health">, saying "no
+ * health condition raised" when there are no lanes. */
+void svg_health(text_buf *b, const health_lanes *h);
 
 /* ---- rl-baselines3-zoo's YAML files (presets.c) ---- */
 
@@ -99,6 +191,7 @@ typedef struct setting {
 typedef struct train_request {
     int help; /* --help was given: nothing else is filled in */
     const char *env_id, *save, *resume, *log_path, *conf_path; /* NULL if not given */
+    const char *log_dir;      /* --log-dir, or NULL */
     uint32_t eval_episodes;   /* final evaluation */
     uint32_t eval_freq_episodes; /* each periodic evaluation */
     uint64_t eval_freq, save_freq; /* env steps; 0 = off */
@@ -225,5 +318,29 @@ void check_env(const char *id);
 
 /* Creates `n` copies of built-in `id`; fails if `id` is NULL or unknown. */
 a2c_env *make_env(const char *id, uint32_t n);
+
+/* ---- the run's logs (runlog.c) ---- */
+
+/* Seconds since the epoch, from the C library's clock. */
+double wall_clock(void);
+
+/* progress.csv and monitor.csv, as Stable-Baselines3 writes them
+ * (docs/cli.md).  Either path may be NULL for no such file; a file that
+ * cannot be opened or written fails, naming it. */
+typedef struct run_log run_log;
+run_log *run_log_open(const char *progress_path, const char *monitor_path, const char *env_id);
+/* --log FILE: the 0.1 columns (with `eval_columns`, --eval-freq's kind
+ * and return_std too), which this run_log then writes instead. */
+run_log *run_log_open_v01(const char *path, int eval_columns);
+/* One update's row; `conditions` are the active health conditions' names,
+ * space-separated ("" for none). */
+void run_log_update(run_log *rl, const a2c_train_stats *s, const char *conditions);
+/* An evaluation's row, at the update `s` reported. */
+void run_log_eval(run_log *rl, const a2c_train_stats *s, double mean, double std);
+void run_log_episode(run_log *rl, const a2c_episode_info *ep);
+/* Writes what is buffered (each file then ends at a row's end). */
+void run_log_flush(run_log *rl);
+/* Flushes and closes both files and frees `rl` (NULL: a no-op). */
+void run_log_close(run_log *rl);
 
 #endif

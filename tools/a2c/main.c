@@ -3,6 +3,7 @@
  *   a2c train --env CartPole-v1 [options]       (train.c)
  *   a2c eval --model FILE --env CartPole-v1 [options]   (eval.c)
  *   a2c export --model FILE --c OUT.c [--prefix NAME]    (export.c)
+ *   a2c report RUN [RUN ...] -o FILE [options]           (report.c)
  *
  * This file only checks that the header and the library agree, and
  * dispatches; see cli.h for how the command is laid out. */
@@ -17,6 +18,7 @@ static void print_synopsis(FILE *fp)
           "       a2c eval --model FILE --env ID [options]   evaluate a saved agent\n"
           "       a2c export --model FILE --c OUT.c [--prefix NAME]\n"
           "                                                  a saved policy as C source\n"
+          "       a2c report RUN [RUN ...] -o FILE [options] training runs as an HTML page\n"
           "       a2c COMMAND --help                         one command's options\n"
           "       a2c --version | --help\n",
           fp);
@@ -31,6 +33,8 @@ static void print_help(FILE *fp)
     print_eval_help(fp);
     fputc('\n', fp);
     print_export_help(fp);
+    fputc('\n', fp);
+    print_report_help(fp);
     fprintf(fp, "\nbuilt-in environments: %s\n", known_envs());
 }
 
@@ -53,5 +57,6 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "train")) return cmd_train(argc, argv);
     if (!strcmp(argv[1], "eval")) return cmd_eval(argc, argv);
     if (!strcmp(argv[1], "export")) return cmd_export(argc, argv);
+    if (!strcmp(argv[1], "report")) return cmd_report(argc, argv);
     fail("unknown command '%s' (see a2c --help)", argv[1]);
 }

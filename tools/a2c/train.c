@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -346,7 +347,9 @@ void print_train_help(FILE *fp)
           "  --save-freq N            also save FILE.<timesteps> every N env steps, keeping\n"
           "                           the newest 3 (needs --save)\n"
           "  --resume FILE            continue training from a checkpoint\n"
-          "  --log FILE.csv           one row of statistics per update\n"
+          "  --log FILE.csv           one row of statistics per update (0.1's columns)\n"
+          "  --log-dir DIR            DIR/progress.csv, DIR/monitor.csv (one row per episode,\n"
+          "                           SB3's Monitor) and DIR/config.yml, for a2c report\n"
           "  --eval-freq N            every N env steps, a greedy evaluation on a separate\n"
           "                           environment, logged and printed (0 or -1: none)\n"
           "  --eval-episodes N        episodes of the evaluation after training (100; 0 =\n"
@@ -428,6 +431,7 @@ void train_parse(int argc, char **argv, train_request *req)
         else if (args_is(&args, "--save")) req->save = args_value(&args);
         else if (args_is(&args, "--resume")) req->resume = args_value(&args);
         else if (args_is(&args, "--log")) req->log_path = args_value(&args);
+        else if (args_is(&args, "--log-dir")) req->log_dir = args_value(&args);
         else if (args_is(&args, "--algo")) algo = args_value(&args);
         else if (args_is(&args, "-conf") || args_is(&args, "--conf-file"))
             req->conf_path = args_value(&args);
@@ -567,52 +571,13 @@ static const char *signal_name(int sig)
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
-/* ---- the log: whole rows only ---- */
-
-static double now(void)
-{
-    struct timespec ts;
-    if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0.0;
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The --log file.  Rows are formatted whole into a buffer, which goes to
- * an unbuffered stream in one write when it fills or a second has passed,
- * so the file only ever ends at the end of a row, even if the process is
- * killed (a second Ctrl-C) between two writes. */
-typedef struct log_file {
-    FILE *fp;
-    const char *path;
-    char buf[1 << 16];
-    size_t len;
-    double last_write;
-    int saved_errno; /* nonzero once a write failed */
-} log_file;
-
-static void log_write(log_file *lf)
-{
-    if (lf->len && !lf->saved_errno) {
-        errno = 0;
-        if (fwrite(lf->buf, 1, lf->len, lf->fp) != lf->len || fflush(lf->fp) != 0)
-            lf->saved_errno = errno ? errno : EIO;
-    }
-    lf->len = 0;
-    lf->last_write = now();
-}
-
-static void log_row(log_file *lf, const char *row, size_t n)
-{
-    if (lf->len + n > sizeof lf->buf) log_write(lf);
-    memcpy(lf->buf + lf->len, row, n);
-    lf->len += n;
-    if (now() - lf->last_write >= 1.0) log_write(lf);
-}
-
 /* ---- progress, periodic evaluation and checkpoints ---- */
 
 typedef struct progress {
-    log_file *log;
-    int eval_columns; /* the log has the kind and return_std columns */
+    run_log *log;    /* --log-dir's progress.csv and monitor.csv */
+    run_log *v01;    /* --log's file */
+    a2c_monitor *monitor;
+    char conditions[512]; /* the active conditions' names, for the log */
     int live;
     uint64_t total;
     double threshold;
@@ -657,15 +622,8 @@ static int periodic_eval(progress *p, const a2c_train_stats *s)
                  (unsigned long long)s->timesteps, a2c_strerror(rc), library_detail());
         return 1;
     }
-    if (p->log) {
-        char row[512];
-        const int n = snprintf(row, sizeof row,
-                               "%llu,%llu,%llu,%.6g,nan,nan,nan,nan,nan,nan,nan,nan,nan,%.4f,"
-                               "eval,%.6g\n",
-                               (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
-                               (unsigned long long)s->updates, mean, s->elapsed_seconds, std);
-        log_row(p->log, row, (size_t)n);
-    }
+    run_log_eval(p->log, s, mean, std);
+    run_log_eval(p->v01, s, mean, std);
     clear_live_line(p);
     fprintf(stderr, "eval: timesteps %llu, %u greedy episodes: %.1f +/- %.1f\n",
             (unsigned long long)s->timesteps, p->eval_episodes, mean, std);
@@ -704,6 +662,40 @@ static void periodic_save(progress *p, const a2c_train_stats *s)
     p->kept[k] = path;
 }
 
+/* The health monitor and the divergence guard: what they report goes to
+ * stderr when it first happens, and the active conditions to the log. */
+static void watch_health(progress *p, const a2c_train_stats *s)
+{
+    if (s->rollback) {
+        clear_live_line(p);
+        fprintf(stderr, "guard: rollback %llu at timestep %llu (%s): back to the parameters "
+                "before the last update; learning rate x%g from now on\n",
+                (unsigned long long)s->rollbacks, (unsigned long long)s->timesteps,
+                a2c_rollback_reason_name(s->rollback), s->lr_scale);
+    }
+    uint32_t active = 0, raised = 0;
+    if (a2c_monitor_update(p->monitor, s, &active, &raised) != A2C_OK) return;
+    size_t n = 0;
+    p->conditions[0] = '\0';
+    for (int code = 1; code <= (int)A2C_CONDITION_COUNT; code++) {
+        const uint32_t bit = 1u << (code - 1);
+        if (active & bit)
+            n += (size_t)snprintf(p->conditions + n, sizeof p->conditions - n, "%s%s",
+                                  n ? " " : "", a2c_condition_name(code));
+        if (!(raised & bit)) continue;
+        clear_live_line(p);
+        fprintf(stderr, "health: %s at timestep %llu (update %llu): %s\n  remedies: %s\n",
+                a2c_condition_name(code), (unsigned long long)s->timesteps,
+                (unsigned long long)s->updates, a2c_condition_explanation(code),
+                a2c_condition_remedies(code));
+    }
+}
+
+static void on_episode(const a2c_episode_info *ep, void *user)
+{
+    run_log_episode(user, ep);
+}
+
 static int on_update(const a2c_train_stats *s, void *user)
 {
     progress *p = user;
@@ -711,25 +703,15 @@ static int on_update(const a2c_train_stats *s, void *user)
     if (p->has_threshold && !p->solved_at && s->window_episodes == 100 &&
         s->mean_return >= p->threshold)
         p->solved_at = s->timesteps;
-    if (p->log) {
-        /* one row, formatted at once */
-        char row[1024];
-        const int n = snprintf(
-            row, sizeof row,
-            "%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.1f,%.4f%s\n",
-            (unsigned long long)s->timesteps, (unsigned long long)s->episodes,
-            (unsigned long long)s->updates, s->mean_return, s->mean_length, s->policy_loss,
-            s->value_loss, s->entropy_loss, s->total_loss, s->explained_variance, s->grad_norm,
-            s->learning_rate, s->steps_per_second, s->elapsed_seconds,
-            p->eval_columns ? ",update,nan" : "");
-        log_row(p->log, row, (size_t)n);
-    }
+    watch_health(p, s);
+    run_log_update(p->log, s, p->conditions);
+    run_log_update(p->v01, s, NULL);
     const double eta = s->steps_per_second > 0.0
                            ? (double)(p->total > s->timesteps ? p->total - s->timesteps : 0) /
                                  s->steps_per_second
                            : 0.0;
     if (p->live) {
-        const double t = now();
+        const double t = wall_clock();
         if (t - p->last_print >= 0.1 || s->timesteps >= p->total) {
             p->last_print = t;
             fprintf(stderr,
@@ -749,7 +731,8 @@ static int on_update(const a2c_train_stats *s, void *user)
     if (stop_signal) return 1;
     if (p->eval_freq && s->timesteps >= p->next_eval) {
         p->next_eval = next_multiple(s->timesteps, p->eval_freq);
-        if (p->log) log_write(p->log); /* the file is current while it runs */
+        run_log_flush(p->log); /* the files are current while it runs */
+        run_log_flush(p->v01);
         if (periodic_eval(p, s)) return 1;
     }
     if (p->save_freq && s->timesteps >= p->next_save) {
@@ -842,6 +825,128 @@ static void describe_resume(const train_request *req, uint64_t start)
         }
 }
 
+/* ---- the run's files: --log, --log-dir ---- */
+
+/* A setting's value as config.yml shows it: the enums by name. */
+static void setting_text(const a2c_config *cfg, a2c_param p, char *out, size_t size)
+{
+    int is_int = 0;
+    int64_t i = 0;
+    double d = 0.0;
+    a2c_param_is_integer(p, &is_int);
+    if (!is_int) {
+        a2c_config_get_double(cfg, p, &d);
+        snprintf(out, size, "%.10g", d);
+        return;
+    }
+    a2c_config_get_int(cfg, p, &i);
+    if (p == A2C_PARAM_ACTIVATION_FN) snprintf(out, size, "%s", i ? "relu" : "tanh");
+    else if (p == A2C_PARAM_LR_SCHEDULE || p == A2C_PARAM_ENT_SCHEDULE)
+        snprintf(out, size, "%s", i ? "linear" : "constant");
+    else if (p == A2C_PARAM_VALUE_LOSS) snprintf(out, size, "%s", i ? "huber" : "mse");
+    else snprintf(out, size, "%lld", (long long)i);
+}
+
+static void put_widths(FILE *fp, const int32_t *w, size_t n)
+{
+    fputc('[', fp);
+    for (size_t k = 0; k < n; k++) fprintf(fp, "%s%d", k ? ", " : "", (int)w[k]);
+    fputc(']', fp);
+}
+
+/* config.yml: the run's settings as `key: value` lines, every library
+ * parameter included, so that a report can show and compare them. */
+static void write_run_config(const char *path, const train_request *req)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp) fail("cannot write '%s': %s", path, strerror(errno));
+    fprintf(fp, "env_id: %s\nseed: %llu\nn_timesteps: %llu\nn_envs: %u\nliba2c_version: %s\n",
+            req->env_id, (unsigned long long)req->seed, (unsigned long long)req->timesteps,
+            req->n_envs, a2c_version_string());
+    if (req->resume) fprintf(fp, "resumed_from: %s\n", req->resume);
+    for (int p = FIRST_PARAM; a2c_param_name((a2c_param)p); p++) {
+        if (p == A2C_PARAM_N_ENVS || p == A2C_PARAM_SEED) continue; /* above */
+        char value[64];
+        setting_text(req->cfg, (a2c_param)p, value, sizeof value);
+        fprintf(fp, "%s: %s\n", a2c_param_name((a2c_param)p), value);
+    }
+    int32_t pi[A2C_MAX_LAYERS], vf[A2C_MAX_LAYERS];
+    size_t n_pi = 0, n_vf = 0;
+    a2c_config_get_net_arch(req->cfg, pi, &n_pi, vf, &n_vf);
+    fputs("net_arch: ", fp);
+    if (n_pi == n_vf && !memcmp(pi, vf, n_pi * sizeof *pi)) {
+        put_widths(fp, pi, n_pi);
+    } else {
+        fputs("dict(pi=", fp);
+        put_widths(fp, pi, n_pi);
+        fputs(", vf=", fp);
+        put_widths(fp, vf, n_vf);
+        fputc(')', fp);
+    }
+    fputc('\n', fp);
+    if (ferror(fp) | (fclose(fp) != 0)) fail("cannot write '%s': %s", path, strerror(errno));
+}
+
+/* DIR/NAME, allocated. */
+static char *path_in(const char *dir, const char *name)
+{
+    const size_t size = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(size);
+    if (!path) fail("out of memory");
+    snprintf(path, size, "%s/%s", dir, name);
+    return path;
+}
+
+/* --log FILE: 0.1's columns in FILE; --log-dir DIR: DIR/progress.csv,
+ * DIR/monitor.csv and DIR/config.yml, the directory made if need be. */
+static void open_logs(const train_request *req, progress *p)
+{
+    if (req->log_path) p->v01 = run_log_open_v01(req->log_path, req->eval_freq != 0);
+    if (!req->log_dir) return;
+    if (mkdir(req->log_dir, 0777) != 0 && errno != EEXIST)
+        fail("cannot make the directory '%s': %s", req->log_dir, strerror(errno));
+    char *progress_path = path_in(req->log_dir, "progress.csv");
+    char *monitor_path = path_in(req->log_dir, "monitor.csv");
+    char *config_path = path_in(req->log_dir, "config.yml");
+    write_run_config(config_path, req);
+    p->log = run_log_open(progress_path, monitor_path, req->env_id);
+    free(progress_path);
+    free(monitor_path);
+    free(config_path);
+}
+
+/* Training diverged beyond what the guard allows: the trainer holds the
+ * last good parameters, which are saved (with --save) before the run fails. */
+static void save_diverged(const char *save, a2c_trainer *tr, const progress *p)
+{
+    if (p->last.rollbacks)
+        fprintf(stderr, "guard: %llu rollbacks before training stopped\n",
+                (unsigned long long)p->last.rollbacks);
+    if (!save) return;
+    errno = 0;
+    const a2c_status rc = a2c_trainer_save(tr, save);
+    if (rc != A2C_OK)
+        fail("cannot save '%s': %s%s", save, file_error(rc, errno), library_detail());
+    fprintf(stderr, "training diverged; the last good parameters are saved in %s\n", save);
+}
+
+/* The health summary at the end: each condition raised, and when. */
+static void print_health(FILE *fp, const progress *p)
+{
+    int any = 0;
+    for (int code = 1; code <= (int)A2C_CONDITION_COUNT; code++) {
+        uint64_t update = 0, step = 0;
+        if (a2c_monitor_first_raised(p->monitor, code, &update, &step) != A2C_OK) continue;
+        fprintf(fp, "%s%s (from timestep %llu)", any ? ", " : "health: raised ",
+                a2c_condition_name(code), (unsigned long long)step);
+        any = 1;
+    }
+    fprintf(fp, "%s\n", any ? "" : "health: no condition raised");
+    if (p->last.rollbacks)
+        fprintf(fp, "guard: %llu rollbacks, learning rate x%g\n",
+                (unsigned long long)p->last.rollbacks, p->last.lr_scale);
+}
+
 /* ---- the command ---- */
 
 int cmd_train(int argc, char **argv)
@@ -854,7 +959,6 @@ int cmd_train(int argc, char **argv)
         return 0;
     }
     const char *env_id = req.env_id, *save = req.save, *resume = req.resume;
-    const char *log_path = req.log_path;
     const uint32_t eval_episodes = req.eval_episodes;
     const int json = req.json;
     a2c_config *cfg = req.cfg;
@@ -876,7 +980,6 @@ int cmd_train(int argc, char **argv)
              (unsigned long long)start_steps);
     if (save) check_writable("--save", save);
 
-    static log_file csv; /* 64 KiB: not on the stack */
     progress p = {0};
     p.total = timesteps;
     p.last.mean_return = (double)NAN; /* until an update reports */
@@ -897,40 +1000,25 @@ int cmd_train(int argc, char **argv)
         p.save_freq = req.save_freq;
         p.next_save = next_multiple(start_steps, req.save_freq);
     }
-    if (log_path) {
-        csv.path = log_path;
-        csv.fp = fopen(log_path, "w");
-        if (!csv.fp) fail("cannot write '%s': %s", log_path, strerror(errno));
-        setvbuf(csv.fp, NULL, _IONBF, 0); /* log_file buffers whole rows itself */
-        csv.last_write = now();
-        p.log = &csv;
-        p.eval_columns = req.eval_freq != 0;
-        static const char header[] =
-            "timesteps,episodes,updates,mean_return,mean_length,policy_loss,value_loss,"
-            "entropy_loss,total_loss,explained_variance,grad_norm,learning_rate,"
-            "steps_per_second,elapsed_seconds";
-        char line[400];
-        const int n = snprintf(line, sizeof line, "%s%s\n", header,
-                               p.eval_columns ? ",kind,return_std" : "");
-        log_row(&csv, line, (size_t)n);
-    }
+    open_logs(&req, &p);
+    if (p.log && req.log_dir) a2c_trainer_set_episode_callback(tr, on_episode, p.log);
+    if (a2c_monitor_create(&p.monitor, cfg) != A2C_OK)
+        fail("cannot create the health monitor: %s", library_detail());
     if (resume) describe_resume(&req, start_steps);
     fprintf(stderr, "training A2C on %s: %llu timesteps, %u envs, seed %llu, %d thread%s\n",
             env_id, (unsigned long long)timesteps, n_envs, (unsigned long long)seed, threads,
             threads > 1 ? "s" : "");
     install_stop_handlers();
-    const double t0 = now();
+    const double t0 = wall_clock();
     rc = a2c_trainer_learn(tr, timesteps, on_update, &p);
-    const double wall = now() - t0;
+    const double wall = wall_clock() - t0;
     if (p.live) fputc('\n', stderr);
-    if (p.log) {
-        log_write(&csv);
-        if (fclose(csv.fp) != 0 && !csv.saved_errno) csv.saved_errno = errno ? errno : EIO;
-        if (csv.saved_errno) fail("cannot write '%s': %s", log_path, strerror(csv.saved_errno));
-    }
+    run_log_close(p.log);
+    run_log_close(p.v01);
     for (size_t k = 0; k < KEEP_CHECKPOINTS; k++) free(p.kept[k]);
     a2c_env_close(p.eval_env);
     if (p.error[0]) fail("%s", p.error);
+    if (rc == A2C_E_NONFINITE) save_diverged(save, tr, &p);
     if (rc != A2C_OK) fail("training failed: %s%s", a2c_strerror(rc), library_detail());
     const uint64_t done = a2c_trainer_timesteps(tr);
     const double sps = wall > 0.0 ? (double)(done - start_steps) / wall : 0.0;
@@ -977,6 +1065,7 @@ int cmd_train(int argc, char **argv)
     if (evaluated)
         fprintf(summary, "evaluation, %u greedy episodes: %.1f +/- %.1f\n", eval_episodes,
                 eval_mean, eval_std);
+    print_health(summary, &p);
     if (save) fprintf(summary, "saved to %s\n", save);
     if (json) {
         printf("{\"env\": ");
@@ -993,9 +1082,20 @@ int cmd_train(int argc, char **argv)
         print_json_number(eval_mean, 6);
         printf(", \"eval_std\": ");
         print_json_number(eval_std, 6);
-        printf(", \"eval_episodes\": %u}\n", eval_episodes);
+        printf(", \"eval_episodes\": %u, \"rollbacks\": %llu, \"conditions\": {", eval_episodes,
+               (unsigned long long)p.last.rollbacks);
+        int first = 1;
+        for (int code = 1; code <= (int)A2C_CONDITION_COUNT; code++) {
+            uint64_t step = 0;
+            if (a2c_monitor_first_raised(p.monitor, code, NULL, &step) != A2C_OK) continue;
+            printf("%s\"%s\": %llu", first ? "" : ", ", a2c_condition_name(code),
+                   (unsigned long long)step);
+            first = 0;
+        }
+        printf("}}\n");
     }
     fflush(stdout);
+    a2c_monitor_destroy(p.monitor);
     a2c_trainer_destroy(tr);
     a2c_env_close(env);
     train_request_free(&req);

@@ -104,6 +104,25 @@ class train_stats(ctypes.Structure):
         ("learning_rate", ctypes.c_double),
         ("steps_per_second", ctypes.c_double),
         ("elapsed_seconds", ctypes.c_double),
+        # since 0.2: training health and the divergence guard
+        ("entropy", ctypes.c_double),
+        ("entropy_fraction", ctypes.c_double),
+        ("approx_kl", ctypes.c_double),
+        ("actor_grad_norm", ctypes.c_double),
+        ("critic_grad_norm", ctypes.c_double),
+        ("value_loss_ratio", ctypes.c_double),
+        ("return_mean", ctypes.c_double),
+        ("return_std", ctypes.c_double),
+        ("advantage_mean", ctypes.c_double),
+        ("advantage_std", ctypes.c_double),
+        ("actor_saturation", ctypes.c_double),
+        ("critic_saturation", ctypes.c_double),
+        ("update_ratio", ctypes.c_double),
+        ("value_loss_jump", ctypes.c_double),
+        ("lr_scale", ctypes.c_double),
+        ("rollbacks", ctypes.c_uint64),
+        ("rollback", ctypes.c_uint32),
+        ("reserved0", ctypes.c_uint32),
     ]
 
 

@@ -8,7 +8,7 @@ from . import _lib
 from ._env import EnvTable, _Interrupt, is_vec_env
 from ._lib import check, lib
 
-_STAT_FIELDS = [f for f, _ in _lib.train_stats._fields_ if f != "size"]
+_STAT_FIELDS = [f for f, _ in _lib.train_stats._fields_ if f not in ("size", "reserved0")]
 
 
 def _fmt(value):

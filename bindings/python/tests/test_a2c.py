@@ -423,3 +423,27 @@ def test_pip_install_offline_in_venv(tmp_path):
                        cwd=str(tmp_path))
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "(500.0, 0.0)"
+
+
+def test_health_statistics_and_guard():
+    """The health statistics reach Python, the struct mirrors C's, and the
+    divergence guard's rollbacks are reported (learning_rate 1.0)."""
+    from a2c import _lib
+    seen = []
+    with A2C("CartPole-v1", seed=0, learning_rate=1.0, max_rollbacks=30) as model:
+        model.learn(4000, callback=lambda stats: seen.append(stats))
+    assert all(s["approx_kl"] >= 0 or s["rollback"] for s in seen)
+    assert abs(seen[-1]["entropy"] + seen[-1]["entropy_loss"]) < 1e-12
+    rolled = [s for s in seen if s["rollback"]]
+    assert rolled and rolled[-1]["rollbacks"] == len(rolled)
+    assert seen[-1]["lr_scale"] == 0.5 ** len(rolled)
+    sizes = []
+
+    def size_of(stats_p, user):
+        sizes.append(stats_p.contents.size)
+        return 1
+
+    cb = _lib.TRAIN_FN(size_of)
+    with A2C("CartPole-v1", seed=0) as model:
+        _lib.lib.a2c_trainer_learn(model._trainer, 40, cb, None)
+    assert sizes == [ctypes.sizeof(_lib.train_stats)]
