@@ -27,7 +27,7 @@ SIGNALS = [
     ("entropy_fraction", False, 0.02),
     ("explained_variance", False, 0.05),
     ("value_error/mean_sq_return, log10", True, math.log10(0.7)),
-    ("approx_kl, log10", True, math.log10(0.02)),
+    ("approx_kl, log10", True, math.log10(0.01)),
     ("max saturation", True, 0.6),
 ]
 

@@ -29,7 +29,7 @@
 #define ACTOR_GRAD_HIGH 100.0    /* actor gradient norm over max_grad_norm */
 #define ENTROPY_LOW 0.02         /* entropy_fraction */
 #define EV_LOW 0.05              /* explained variance */
-#define KL_HIGH 0.02             /* approx_kl per update */
+#define KL_HIGH 0.01             /* approx_kl per update */
 #define SATURATION_HIGH 0.6      /* fraction of saturated units */
 
 enum {
