@@ -77,7 +77,7 @@ void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const flo
                       const int32_t *discrete,
                       const float *box, const float *advantages, double adv_mean,
                       double adv_scale, float *dhead, float *dparams, double *policy_loss,
-                      double *entropy_loss)
+                      double *entropy_loss, double *log_probs)
 {
     const size_t width = dist->head_width;
     const double inv_b = 1.0 / (double)batch;
@@ -92,6 +92,7 @@ void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const flo
                               &log_prob, &entropy);
         policy_sum += adv * log_prob;
         entropy_sum += entropy;
+        if (log_probs) log_probs[b] = log_prob;
     }
     *policy_loss = -policy_sum * inv_b;
     *entropy_loss = -entropy_sum * inv_b;
@@ -122,7 +123,7 @@ static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, co
                                             &mean, &scale);
     if (rc != A2C_OK) return rc;
     a2c__policy_loss(c, dist, head, params, latent, batch, discrete, box, advantages, mean, scale,
-                     dhead, dparams, &policy, &entropy);
+                     dhead, dparams, &policy, &entropy, NULL);
     const double value =
         a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
     return a2c__loss_terms(c, policy, entropy, value, terms);

@@ -33,13 +33,14 @@ a2c_status a2c__loss_prepare(const a2c__loss_coefs *c, const a2c__dist *dist, si
 /* The policy and entropy terms over `batch` rows of head outputs (row
  * stride head_width) and, for gSDE, the rows' latent features (stride
  * latent_dim; NULL otherwise), their gradient written to dhead and, for the
- * distribution's own parameters, added to dparams. */
+ * distribution's own parameters, added to dparams.  log_probs (may be
+ * NULL) receives each row's log pi(action). */
 void a2c__policy_loss(const a2c__loss_coefs *c, const a2c__dist *dist, const float *head,
                       const float *params, const float *latent, size_t batch,
                       const int32_t *discrete,
                       const float *box, const float *advantages, double adv_mean,
                       double adv_scale, float *dhead, float *dparams, double *policy_loss,
-                      double *entropy_loss);
+                      double *entropy_loss, double *log_probs);
 /* Mean over the batch of MSE or Huber(delta) between values and returns;
  * if dv is not NULL, dv[b] = scale * d loss / d values[b]. */
 double a2c__value_loss(int kind, double delta, const float *values, const float *returns,

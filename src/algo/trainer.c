@@ -106,6 +106,7 @@ struct a2c_trainer {
     size_t kl_rows;
     float *kl_obs;      /* their observations, kl_rows x obs_dim */
     double *kl_old;     /* their log-probabilities before the update */
+    double *log_probs;  /* every batch row's, from the policy loss (separate trunks) */
     float *kl_scratch;  /* one row's head gradient and the distribution's parameters' */
     double ent_ref;     /* DISCRETE: log(n_actions); BOX: one component's initial entropy */
     double kl_vloss;    /* the KL rows' mean squared value error before the update */
@@ -147,6 +148,7 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     const a2c__dist *d = a2c__net_dist(tr->net);
     tr->kl_obs = a2c__carve(tr->kl_rows, od, sizeof(float), block, &used);
     tr->kl_old = a2c__carve(tr->kl_rows, 1, sizeof(double), block, &used);
+    tr->log_probs = a2c__carve(tr->batch, 1, sizeof(double), block, &used);
     tr->kl_scratch = a2c__carve(1, d->head_width + d->n_params, sizeof(float), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
@@ -327,7 +329,7 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
 
 /* ---- the helper thread's share ---- */
 
-enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE, JOB_POLICY_CHANGE };
+enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE };
 
 typedef struct job {
     a2c_trainer *tr;
@@ -342,6 +344,7 @@ typedef struct job {
 } job;
 
 static void actor_health_before(a2c_trainer *tr, job *j);
+static size_t kl_row(const a2c_trainer *tr, size_t k);
 static double policy_change(a2c_trainer *tr);
 static void side_step_sums(const a2c_trainer *tr, int which, double *moved, double *size);
 
@@ -382,23 +385,28 @@ static void run_job(void *arg)
     switch (j->kind) {
     case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
     case JOB_BACKWARD:
-        actor_health_before(tr, j);
+        j->saturation = a2c__net_trunk_saturation(net, 0, tr->batch);
         a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
                          tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, j->batch,
                          a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro),
                          a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
                          a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
-                         &j->entropy_loss);
+                         &j->entropy_loss, tr->log_probs);
+        /* the KL rows' log-probabilities before the update, from the loss's */
+        for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = tr->log_probs[kl_row(tr, k)];
         a2c__net_backward_actor(net, j->batch);
         j->sum = side_sum_squares(tr, 0);
         break;
     case JOB_OPTIMIZE:
+        /* then, with the actor's new parameters, its share of the health
+         * signals, beside the critic's optimizer pass (the inputs are
+         * the KL rows, set before) */
         j->diverged = side_optimize(tr, 0, j->progress, j->scale);
         side_step_sums(tr, 0, &j->moved, &j->size);
-        break;
-    case JOB_POLICY_CHANGE:
-        a2c__net_forward_actor(net, 0, j->batch);
-        j->kl = policy_change(tr);
+        if (!j->diverged) {
+            a2c__net_forward_actor(net, 0, tr->kl_rows);
+            j->kl = policy_change(tr);
+        }
         break;
     }
 }
@@ -664,9 +672,10 @@ static double kl_log_prob(a2c_trainer *tr, size_t k, size_t at)
     return log_prob;
 }
 
-/* Before the update, while the net holds the rollout's activations, on
- * the thread that made the actor's (a helper, or this one): its trunk's
- * saturated units and the KL rows' log-probabilities. */
+/* Before the update of a shared-trunk net, while the net holds the
+ * rollout's activations: its trunk's saturated units and the KL rows'
+ * log-probabilities.  (With separate trunks the helper's backward job
+ * measures them, from the policy loss's own log-probabilities.) */
 static void actor_health_before(a2c_trainer *tr, job *j)
 {
     j->saturation = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
@@ -716,38 +725,22 @@ static double policy_change(a2c_trainer *tr)
     return sum / (double)tr->kl_rows;
 }
 
-/* After an update: the new net on the KL rows.  Writes the policy's
- * change and, when the guard watches for loss jumps (else NaN: the
- * critic's pass is not made), how much the step added to the rows' mean
- * squared value error, over their mean squared return (NaN if that is 0):
- * the scale of the critic's targets, so that a step that moves a nearly
- * exact critic a little is not a jump. */
-static void after_update(a2c_trainer *tr, double *kl, double *vloss_jump)
+/* After an update whose critic has been run on the KL rows: how much the
+ * step added to the rows' mean squared value error, over their mean
+ * squared return (NaN if that is 0): the scale of the critic's targets,
+ * so that a step that moves a nearly exact critic a little is not a
+ * jump. */
+static double value_error_growth(const a2c_trainer *tr)
 {
-    a2c_net *net = tr->net;
-    const int values = watches_jumps(tr);
-    if (a2c__net_shared(net)) {
-        a2c__net_forward_rows(net, tr->kl_obs, 0, tr->kl_rows, 1);
-        *kl = policy_change(tr);
-    } else {
-        /* the actor's half on the helper, if there is one */
-        a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
-        job j = {tr, JOB_POLICY_CHANGE, 0, tr->kl_rows, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
-                 0.0, 0.0, 0.0, 0.0};
-        dispatch(tr, &j);
-        if (values) a2c__net_forward_critic(net, 0, tr->kl_rows);
-        join(tr);
-        *kl = j.kl;
-    }
-    *vloss_jump = (double)NAN;
-    if (!values || !(tr->kl_ret_sq > 0.0)) return;
+    if (!(tr->kl_ret_sq > 0.0)) return (double)NAN;
     const float *returns = a2c_rollout_returns(tr->ro);
     double sq = 0.0;
     for (size_t k = 0; k < tr->kl_rows; k++) {
-        const double err = (double)returns[kl_row(tr, k)] - (double)*a2c__net_values(net, k);
+        const double err =
+            (double)returns[kl_row(tr, k)] - (double)*a2c__net_values(tr->net, k);
         sq += err * err;
     }
-    *vloss_jump = (sq / (double)tr->kl_rows - tr->kl_vloss) / tr->kl_ret_sq;
+    return (sq / (double)tr->kl_rows - tr->kl_vloss) / tr->kl_ret_sq;
 }
 
 /* Adds the update's step and parameter sums of squares over one side's
@@ -893,11 +886,20 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
         a2c_net_zero_grad(net);
         return a2c__fail(A2C_E_STATE, fn, "the optimizer has taken 2^53 steps, its limit");
     }
-    if (!a2c__net_shared(net)) dispatch(tr, &j);
+    /* the optimizer on both sides; each then measures its own part of
+     * the new net on the KL rows: the helper the actor's (the policy's
+     * change), this thread the critic's (only when the guard tests for
+     * loss jumps) */
+    const int shared = a2c__net_shared(net), values = watches_jumps(tr);
+    if (!shared) {
+        a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
+        dispatch(tr, &j);
+    }
     const int diverged = side_optimize(tr, 1, progress, j.scale);
     double moved = 0.0, size = 0.0; /* the critic's side; j's are the actor's */
     side_step_sums(tr, 1, &moved, &size);
-    if (!a2c__net_shared(net)) join(tr);
+    if (!shared && !diverged && values) a2c__net_forward_critic(net, 0, tr->kl_rows);
+    if (!shared) join(tr);
     a2c__net_invalidate(net); /* the activations belong to the old parameters now */
     if (diverged || j.diverged) {
         /* keep the last good parameters and optimizer state */
@@ -906,8 +908,13 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     }
     moved = j.moved + moved, size = j.size + size;
     st->update_ratio = size > 0.0 ? sqrt(moved / size) : (moved > 0.0 ? (double)INFINITY : 0.0);
-    after_update(tr, &st->approx_kl, &st->value_loss_jump);
-    a2c__net_invalidate(net);
+    if (shared) { /* one trunk: both heads in one pass, here */
+        a2c__net_forward_rows(net, tr->kl_obs, 0, tr->kl_rows, 1);
+        j.kl = policy_change(tr);
+    }
+    st->approx_kl = j.kl;
+    st->value_loss_jump = values ? value_error_growth(tr) : (double)NAN;
+    a2c__net_invalidate(net); /* the KL rows' pass is no public forward */
     if (watches_jumps(tr) && st->value_loss_jump > tr->loss_jump) {
         /* the step made the critic far worse on its own batch: too long */
         a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
