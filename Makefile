@@ -322,7 +322,7 @@ FUZZ_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
 FUZZ_OBJ += $(FUZZ_BUILD)/obj/kernels/kernels_avx2.o
 endif
 # The CLI's parsing, with fail() jumping back to the target (A2C_CLI_FUZZ).
-FUZZ_CLI_OBJ := $(addprefix $(FUZZ_BUILD)/tools/a2c/,common.o train.o presets.o)
+FUZZ_CLI_OBJ := $(addprefix $(FUZZ_BUILD)/tools/a2c/,common.o train.o presets.o runlog.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/bin/%)
 
 .PHONY: fuzz fuzz-smoke fuzz-build
