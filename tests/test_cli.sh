@@ -807,8 +807,13 @@ for key in "env_id: CartPole-v1" "seed: 3" "n_timesteps: 20000" "n_envs: 8" \
 done
 grep -q '^health: no condition raised$' "$tmp/err" || { show; fail "no health summary"; }
 [ "$(json_value rollbacks "$jd")" = 0 ] || fail "\"rollbacks\" is not 0: $jd"
-expect_message "--log-dir that cannot be made" "cannot make the directory" \
-    train --env "$ENV" --timesteps 400 --log-dir "$tmp/no/such/dir"
+: >"$tmp/plainfile"
+expect_message "--log-dir under a file" "cannot make the directory" \
+    train --env "$ENV" --timesteps 400 --log-dir "$tmp/plainfile/run"
+
+check "--log-dir makes missing parent directories"
+run_ok train --env "$ENV" --timesteps 400 --eval-episodes 0 --log-dir "$tmp/runs/a/b"
+[ -s "$tmp/runs/a/b/progress.csv" ] || fail "no progress.csv in $tmp/runs/a/b"
 
 check "health: vf_coef 0 raises critic_not_learning, on stderr and in the log"
 run_ok train --env "$ENV" --timesteps 20000 --vf-coef 0 --eval-episodes 0 --json \

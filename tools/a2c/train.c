@@ -887,6 +887,27 @@ static void write_run_config(const char *path, const train_request *req)
     if (ferror(fp) | (fclose(fp) != 0)) fail("cannot write '%s': %s", path, strerror(errno));
 }
 
+/* mkdir -p: `path` and any of its parents that do not exist yet. */
+static void make_directories(const char *path)
+{
+    char *copy = malloc(strlen(path) + 1);
+    if (!copy) fail("out of memory");
+    strcpy(copy, path);
+    for (char *p = copy + 1; ; p++) {
+        const int end = *p == '\0';
+        if (*p != '/' && !end) continue;
+        *p = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+            const int saved = errno;
+            free(copy);
+            fail("cannot make the directory '%s': %s", path, strerror(saved));
+        }
+        if (end) break;
+        *p = '/';
+    }
+    free(copy);
+}
+
 /* DIR/NAME, allocated. */
 static char *path_in(const char *dir, const char *name)
 {
@@ -898,13 +919,13 @@ static char *path_in(const char *dir, const char *name)
 }
 
 /* --log FILE: 0.1's columns in FILE; --log-dir DIR: DIR/progress.csv,
- * DIR/monitor.csv and DIR/config.yml, the directory made if need be. */
+ * DIR/monitor.csv and DIR/config.yml, the directory (and its parents)
+ * made if need be. */
 static void open_logs(const train_request *req, progress *p)
 {
     if (req->log_path) p->v01 = run_log_open_v01(req->log_path, req->eval_freq != 0);
     if (!req->log_dir) return;
-    if (mkdir(req->log_dir, 0777) != 0 && errno != EEXIST)
-        fail("cannot make the directory '%s': %s", req->log_dir, strerror(errno));
+    make_directories(req->log_dir);
     char *progress_path = path_in(req->log_dir, "progress.csv");
     char *monitor_path = path_in(req->log_dir, "monitor.csv");
     char *config_path = path_in(req->log_dir, "config.yml");
