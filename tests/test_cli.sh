@@ -811,6 +811,8 @@ grep -q '^health: no condition raised$' "$tmp/err" || { show; fail "no health su
 expect_message "--log-dir under a file" "cannot make the directory" \
     train --env "$ENV" --timesteps 400 --log-dir "$tmp/plainfile/run"
 
+expect_message "--log-dir empty" "--log-dir is empty" train --env "$ENV" --timesteps 400 --log-dir=
+
 check "--log-dir makes missing parent directories"
 run_ok train --env "$ENV" --timesteps 400 --eval-episodes 0 --log-dir "$tmp/runs/a/b"
 [ -s "$tmp/runs/a/b/progress.csv" ] || fail "no progress.csv in $tmp/runs/a/b"

@@ -890,6 +890,7 @@ static void write_run_config(const char *path, const train_request *req)
 /* mkdir -p: `path` and any of its parents that do not exist yet. */
 static void make_directories(const char *path)
 {
+    if (!*path) fail("--log-dir is empty");
     char *copy = malloc(strlen(path) + 1);
     if (!copy) fail("out of memory");
     strcpy(copy, path);
