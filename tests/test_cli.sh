@@ -949,7 +949,7 @@ stop_with() {
 if [ -n "$sigint_by" ]; then
     check "SIGINT stops training, saves, logs whole rows and exits 130"
     (with_sigint "$a2c" train --env "$ENV" -n 5000000 --save "$tmp/int.a2c" --log "$tmp/int.csv" \
-        --json) </dev/null >"$tmp/out" 2>"$tmp/err" &
+        --log-dir "$tmp/intdir" --json) </dev/null >"$tmp/out" 2>"$tmp/err" &
     pid=$!
     last_args="train --env $ENV -n 5000000 --save int.a2c --log int.csv --json, then SIGINT"
     wait_for "log rows" 20 has_rows "$tmp/int.csv" 4
@@ -965,6 +965,11 @@ if [ -n "$sigint_by" ]; then
     csv_parses "$tmp/int.csv" || fail "a row of the interrupted run's log does not parse"
     [ "$(tail -n 1 "$tmp/int.csv" | cut -d, -f1)" = "$ti" ] ||
         fail "the log's last row is not the last update's (timestep $ti)"
+    progress_parses "$tmp/intdir/progress.csv" || fail "the interrupted run's progress.csv"
+    [ "$(tail -n 1 "$tmp/intdir/progress.csv" | cut -d, -f1)" = "$ti" ] ||
+        fail "progress.csv's last row is not the last update's (timestep $ti)"
+    awk -F, 'NR > 2 && (NF != 3 || $2 !~ /^[0-9]+$/) { bad = 1 } END { exit bad }' \
+        "$tmp/intdir/monitor.csv" || fail "the interrupted run's monitor.csv has a partial row"
     run_ok eval --model "$tmp/int.a2c" --env "$ENV" --episodes 2
     run_ok train --env "$ENV" --resume "$tmp/int.a2c" -n $((ti + 400)) --eval-episodes 0
 
