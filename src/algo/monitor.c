@@ -3,7 +3,7 @@
  * Each condition watches one or two smoothed signals of a2c_train_stats.
  * Smoothing is an exponential average over about SMOOTH updates (of the
  * logarithm for signals that span orders of magnitude: gradient norms,
- * value-loss ratio, KL), so a single odd batch moves nothing.  A condition
+ * the value error, KL), so a single odd batch moves nothing.  A condition
  * becomes active when its test has held on HOLD consecutive updates after
  * the first WARMUP updates (the first updates of every run are a transient:
  * the critic starts at zero), and inactive when the test fails again.
