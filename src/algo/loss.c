@@ -116,14 +116,14 @@ static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, co
                              size_t batch,
                              const int32_t *discrete, const float *box, const float *advantages,
                              const float *returns, float *dhead, float *dparams, float *dvalues,
-                             double *terms)
+                             double *terms, double *log_probs)
 {
     double mean, scale, policy, entropy;
     const a2c_status rc = a2c__loss_prepare(c, dist, batch, discrete, box, advantages, returns,
                                             &mean, &scale);
     if (rc != A2C_OK) return rc;
     a2c__policy_loss(c, dist, head, params, latent, batch, discrete, box, advantages, mean, scale,
-                     dhead, dparams, &policy, &entropy, NULL);
+                     dhead, dparams, &policy, &entropy, log_probs);
     const double value =
         a2c__value_loss(c->value_loss, c->huber_delta, values, returns, batch, c->vf_coef, dvalues);
     return a2c__loss_terms(c, policy, entropy, value, terms);
@@ -131,14 +131,14 @@ static a2c_status whole_loss(const a2c__loss_coefs *c, const a2c__dist *dist, co
 
 a2c_status a2c__loss_net(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                          const int32_t *discrete, const float *box, const float *advantages,
-                         const float *returns, double *terms)
+                         const float *returns, double *terms, double *log_probs)
 {
     const a2c__dist *dist = a2c__net_dist(net);
     return whole_loss(c, dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
                       dist->use_sde ? a2c__net_latent(net, 0) : NULL, a2c__net_values(net, 0),
                       batch, discrete, box, advantages, returns,
                       a2c__net_dhead(net), a2c__net_dist_grads(net), a2c__net_dvalues(net),
-                      terms);
+                      terms, log_probs);
 }
 
 a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const float *values,
@@ -149,7 +149,7 @@ a2c_status a2c__a2c_loss(const a2c__loss_coefs *c, const float *logits, const fl
     a2c__dist dist;
     if (a2c__dist_init(&dist, A2C_SPACE_DISCRETE, n, NULL) != A2C_OK) return A2C_E_INVALID_ARG;
     return whole_loss(c, &dist, logits, NULL, NULL, values, batch, actions, NULL, advantages,
-                      returns, dlogits, NULL, dvalues, terms);
+                      returns, dlogits, NULL, dvalues, terms, NULL);
 }
 
 /* ---- public: the loss and its backward pass on a net ---- */
@@ -178,7 +178,8 @@ static a2c_status loss_backward(a2c_net *net, const a2c_config *cfg, size_t batc
     a2c__loss_coefs c;
     a2c__loss_coefs_from_config(cfg, &c);
     double t[A2C_LOSS_TERMS];
-    const a2c_status rc = a2c__loss_net(net, &c, batch, discrete, box, advantages, returns, t);
+    const a2c_status rc =
+        a2c__loss_net(net, &c, batch, discrete, box, advantages, returns, t, NULL);
     if (rc == A2C_E_INVALID_ARG) {
         if (c.normalize_advantage && batch < 2)
             return a2c__fail(rc, fn, "normalize_advantage needs a batch of 2 or more");

@@ -51,10 +51,11 @@ a2c_status a2c__loss_terms(const a2c__loss_coefs *c, double policy_loss, double 
                            double value_loss, double *terms);
 /* The whole loss over the net's cached rows [0, batch), into the net's
  * gradient buffers (a2c__net_dhead, a2c__net_dvalues, the distribution's
- * gradient slice), ready for a backward pass. */
+ * gradient slice), ready for a backward pass; log_probs as
+ * a2c__policy_loss's. */
 a2c_status a2c__loss_net(a2c_net *net, const a2c__loss_coefs *c, size_t batch,
                          const int32_t *discrete, const float *box, const float *advantages,
-                         const float *returns, double *terms);
+                         const float *returns, double *terms, double *log_probs);
 /* The whole loss of a categorical policy from plain arrays (the tests'
  * entry point): logits (batch x n), values, and the gradients dlogits and
  * dvalues. */

@@ -106,7 +106,7 @@ struct a2c_trainer {
     size_t kl_rows;
     float *kl_obs;      /* their observations, kl_rows x obs_dim */
     double *kl_old;     /* their log-probabilities before the update */
-    double *log_probs;  /* every batch row's, from the policy loss (separate trunks) */
+    double *log_probs;  /* every batch row's, from the policy loss */
     float *kl_scratch;  /* one row's head gradient and the distribution's parameters' */
     double ent_ref;     /* DISCRETE: log(n_actions); BOX: one component's initial entropy */
     double kl_vloss;    /* the KL rows' mean squared value error before the update */
@@ -385,15 +385,13 @@ static void run_job(void *arg)
     switch (j->kind) {
     case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
     case JOB_BACKWARD:
-        j->saturation = a2c__net_trunk_saturation(net, 0, tr->batch);
         a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
                          tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, j->batch,
                          a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro),
                          a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
                          a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
                          &j->entropy_loss, tr->log_probs);
-        /* the KL rows' log-probabilities before the update, from the loss's */
-        for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = tr->log_probs[kl_row(tr, k)];
+        actor_health_before(tr, j);
         a2c__net_backward_actor(net, j->batch);
         j->sum = side_sum_squares(tr, 0);
         break;
@@ -657,29 +655,29 @@ static size_t kl_row(const a2c_trainer *tr, size_t k)
     return k * tr->batch / tr->kl_rows;
 }
 
-/* log pi(a) of the action of the k-th KL row under head row `at` of
- * the net. */
-static double kl_log_prob(a2c_trainer *tr, size_t k, size_t at)
+/* log pi(a) of the action of the k-th KL row under the net's new
+ * outputs, which the pass after the update put in row k. */
+static double kl_log_prob(a2c_trainer *tr, size_t k)
 {
     const a2c__dist *d = tr->dist;
     const a2c_net *net = tr->net;
     float *dhead = tr->kl_scratch, *dparams = tr->kl_scratch + d->head_width;
     double log_prob, entropy;
-    d->ops->policy_row(d, a2c__net_head(net, at), a2c__net_dist_params(net),
-                       d->use_sde ? a2c__net_latent(net, at) : NULL, kl_row(tr, k),
+    d->ops->policy_row(d, a2c__net_head(net, k), a2c__net_dist_params(net),
+                       d->use_sde ? a2c__net_latent(net, k) : NULL, kl_row(tr, k),
                        a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro), 0.0, 0.0,
                        dhead, dparams, &log_prob, &entropy);
     return log_prob;
 }
 
-/* Before the update of a shared-trunk net, while the net holds the
- * rollout's activations: its trunk's saturated units and the KL rows'
- * log-probabilities.  (With separate trunks the helper's backward job
- * measures them, from the policy loss's own log-probabilities.) */
+/* After the policy loss, while the net holds the rollout's activations,
+ * on the thread that ran it (the helper, with separate trunks): the actor
+ * trunk's saturated units, and the KL rows' log-probabilities before the
+ * update, taken from the loss's own. */
 static void actor_health_before(a2c_trainer *tr, job *j)
 {
     j->saturation = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
-    for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = kl_log_prob(tr, k, kl_row(tr, k));
+    for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = tr->log_probs[kl_row(tr, k)];
 }
 
 /* The rest, on the calling thread, whose data it is: the batch's
@@ -719,7 +717,7 @@ static double policy_change(a2c_trainer *tr)
 {
     double sum = 0.0;
     for (size_t k = 0; k < tr->kl_rows; k++) {
-        const double log_ratio = kl_log_prob(tr, k, k) - tr->kl_old[k];
+        const double log_ratio = kl_log_prob(tr, k) - tr->kl_old[k];
         sum += expm1(log_ratio) - log_ratio;
     }
     return sum / (double)tr->kl_rows;
@@ -832,8 +830,9 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     if (rc == A2C_OK) critic_health_before(tr, st);
     double actor_sq = 0.0, critic_sq = 0.0;
     if (rc == A2C_OK && a2c__net_shared(net)) {
+        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns, terms,
+                           tr->log_probs);
         actor_health_before(tr, &j);
-        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns, terms);
         if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
         critic_sq = side_sum_squares(tr, 1); /* everything is the critic's */
         st->actor_grad_norm = sqrt(head_sum_squares(tr, 0));
