@@ -53,12 +53,15 @@ include sources.mk
 SRC := $(A2C_SOURCES)
 OBJ := $(SRC:src/%.c=$(BUILD)/obj/%.o)
 
-# On x86-64 the numeric kernels are built a second time for AVX2 and picked
-# at run time (src/kernels/kernels.c); both give bit-identical results.
+# On x86-64 the numeric kernels are built twice more, for AVX2 and for
+# AVX-512, and picked at run time (src/kernels/kernels.c); all give
+# bit-identical results (docs/kernels.md).  -ffp-contract=off in A2C_CFLAGS
+# keeps the FMA instructions that -mavx512f allows out of them.
 ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine)),)
-A2C_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
-OBJ += $(BUILD)/obj/kernels/kernels_avx2.o
+A2C_CFLAGS += -DA2C_HAVE_AVX2_KERNELS -DA2C_HAVE_AVX512_KERNELS
+OBJ += $(BUILD)/obj/kernels/kernels_avx2.o $(BUILD)/obj/kernels/kernels_avx512.o
 endif
+A2C_AVX512_FLAGS := -mavx512f -mavx512vl -DA2C_KERNELS_AVX512
 
 STATIC := $(BUILD)/liba2c.a
 SONAME := liba2c.so.$(VERSION_MAJOR)
@@ -98,6 +101,11 @@ $(BUILD)/obj/kernels/kernels_avx2.o: $(A2C_AVX2_SOURCES)
 	@mkdir -p $(dir $@)
 	$(ECHO) "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
+
+$(BUILD)/obj/kernels/kernels_avx512.o: $(A2C_AVX512_SOURCES)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -ffp-contract=off $(A2C_AVX512_FLAGS) -c $< -o $@
 
 $(STATIC): $(OBJ)
 	@rm -f $@
@@ -147,6 +155,28 @@ $(BUILD)/bench/bench_kernels: bench/bench_kernels.c $(STATIC)
 	$(ECHO) "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -Itests $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm
 
+# liba2c's gemm against OpenBLAS's single-thread sgemm (docs/kernels.md).
+# Only this program links OpenBLAS (Debian: libopenblas-dev); skipped with a
+# message when it is not installed.
+OPENBLAS_CFLAGS ?= $(shell pkg-config --cflags openblas 2>/dev/null)
+OPENBLAS_LIBS ?= $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+$(BUILD)/bench/gemm_bench: bench/gemm_bench.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(OPENBLAS_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(STATIC) \
+	    $(OPENBLAS_LIBS) -lm
+
+.PHONY: bench-gemm
+bench-gemm: $(STATIC)
+	@if printf '#include <cblas.h>\nvoid openblas_set_num_threads(int);\n%s\n' \
+	    'int main(void) { openblas_set_num_threads(1); return 0; }' | \
+	    $(CC) $(OPENBLAS_CFLAGS) -x c - -o /dev/null $(OPENBLAS_LIBS) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(BUILD)/bench/gemm_bench && ./$(BUILD)/bench/gemm_bench; \
+	else \
+	    echo "bench-gemm: skipped, OpenBLAS (cblas.h, -lopenblas) not found;" \
+	        "install libopenblas-dev"; \
+	fi
+
 # The health monitor's evaluation table (docs/monitor.md); about 3 minutes.
 $(BUILD)/bench/monitor_eval: bench/monitor_eval.c $(STATIC)
 	@mkdir -p $(dir $@)
@@ -161,6 +191,19 @@ bench: $(BUILD)/bench/bench $(BUILD)/bench/bench_kernels
 	./$(BUILD)/bench/bench
 	@echo
 	./$(BUILD)/bench/bench_kernels
+
+# Scaling with n_envs, net width and threads, against a plain-PyTorch loop
+# doing the same work (docs/benchmarks.md); several minutes.  SB3_SRC and
+# GYM_SRC add Stable-Baselines3 itself (bench/sb3_cartpole.py); SCALE_ARGS
+# go to bench/scale.sh (`make bench-scale SCALE_ARGS="1 1 --envs 8"`).
+$(BUILD)/bench/scale: bench/scale.c bench/timing.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) -lm -pthread
+
+.PHONY: bench-scale
+bench-scale: $(BUILD)/bench/scale
+	SCALE=$(BUILD)/bench/scale sh bench/scale.sh $(SCALE_ARGS)
 
 # The README's first command: build, then train CartPole-v1 with the zoo's
 # settings, showing progress and the result.
@@ -277,13 +320,15 @@ sanitize:
 	$(MAKE) BUILD=build/sanitize CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
 	    EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" WERROR=$(WERROR) run-tests
 
-# The trainer's helper thread under ThreadSanitizer.
+# The trainer's thread pool under ThreadSanitizer.
 TSAN_FLAGS := -fsanitize=thread
 tsan:
 	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g" \
 	    EXTRA_CFLAGS="$(TSAN_FLAGS)" \
-	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" WERROR=$(WERROR) build/tsan/tests/test_trainer
+	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" WERROR=$(WERROR) build/tsan/tests/test_trainer \
+	    build/tsan/tests/test_threads
 	./build/tsan/tests/test_trainer
+	./build/tsan/tests/test_threads
 
 valgrind:
 	$(MAKE) BUILD=build/valgrind CFLAGS="-O1 -g" WERROR=$(WERROR) \
@@ -314,12 +359,14 @@ FUZZ_DEFS ?=
 FUZZ_ARGS ?=
 FUZZ_BUILD := build/fuzz
 FUZZ_SAN := address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# The library's own flags, the AVX2 switch decided below from FUZZ_CC.
-FUZZ_CFLAGS := -g -O1 $(filter-out -DA2C_HAVE_AVX2_KERNELS,$(A2C_CFLAGS))
+# The library's own flags, the AVX2 and AVX-512 switches decided below from
+# FUZZ_CC.
+FUZZ_KERNEL_SWITCHES := -DA2C_HAVE_AVX2_KERNELS -DA2C_HAVE_AVX512_KERNELS
+FUZZ_CFLAGS := -g -O1 $(filter-out $(FUZZ_KERNEL_SWITCHES),$(A2C_CFLAGS))
 FUZZ_OBJ := $(A2C_SOURCES:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 ifneq ($(findstring x86_64,$(shell $(FUZZ_CC) -dumpmachine 2>/dev/null)),)
-FUZZ_CFLAGS += -DA2C_HAVE_AVX2_KERNELS
-FUZZ_OBJ += $(FUZZ_BUILD)/obj/kernels/kernels_avx2.o
+FUZZ_CFLAGS += $(FUZZ_KERNEL_SWITCHES)
+FUZZ_OBJ += $(FUZZ_BUILD)/obj/kernels/kernels_avx2.o $(FUZZ_BUILD)/obj/kernels/kernels_avx512.o
 endif
 # The CLI's parsing, with fail() jumping back to the target (A2C_CLI_FUZZ).
 FUZZ_CLI_OBJ := $(addprefix $(FUZZ_BUILD)/tools/a2c/,common.o train.o presets.o runlog.o)
@@ -337,6 +384,12 @@ $(FUZZ_BUILD)/obj/kernels/kernels_avx2.o: $(A2C_AVX2_SOURCES)
 	$(ECHO) "  CC      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(DEPFLAGS) \
 	    -mavx2 -DA2C_KERNELS_AVX2 -c $< -o $@
+
+$(FUZZ_BUILD)/obj/kernels/kernels_avx512.o: $(A2C_AVX512_SOURCES)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(DEPFLAGS) \
+	    -ffp-contract=off $(A2C_AVX512_FLAGS) -c $< -o $@
 
 $(FUZZ_BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
@@ -419,3 +472,86 @@ FORCE:
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- MPI companion ----
+# liba2c_mpi (include/a2c/a2c_mpi.h, src/mpi/a2c_mpi.c): data-parallel training
+# over MPI through the core's gradient reducer, and build/bin/a2c-mpi, the a2c
+# command built again with -DA2C_CLI_MPI (docs/mpi.md).  Only `make mpi` builds
+# them, with MPICC (Debian: openmpi-bin libopenmpi-dev): the core stays C11 +
+# libm.  `make mpicheck` runs tests/mpi/run.sh under mpirun.  mpi.h compiles
+# cleanly with the core's warnings, so this code is held to them too.
+MPICC ?= mpicc
+MPI_BUILD := $(BUILD)/mpi
+MPI_STATIC := $(BUILD)/liba2c_mpi.a
+MPI_SONAME := liba2c_mpi.so.$(VERSION_MAJOR)
+MPI_SHARED := $(BUILD)/liba2c_mpi.so.$(VERSION)
+MPI_CLI := $(BUILD)/bin/a2c-mpi
+MPI_CLI_OBJ := $(A2C_CLI_SOURCES:tools/%.c=$(MPI_BUILD)/tools/%.o)
+MPI_TEST := $(MPI_BUILD)/tests/test_mpi
+
+.PHONY: mpi mpi-build mpicheck install-mpi uninstall-mpi
+
+mpi:
+	@command -v $(MPICC) >/dev/null 2>&1 || { \
+	    echo "make mpi: '$(MPICC)' not found: install an MPI (Debian: apt-get install" \
+	        "openmpi-bin libopenmpi-dev) or set MPICC" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory mpi-build
+
+mpi-build: $(MPI_STATIC) $(MPI_SHARED) $(BUILD)/a2c_mpi.pc $(MPI_CLI) $(MPI_TEST)
+
+$(MPI_BUILD)/obj/a2c_mpi.o: src/mpi/a2c_mpi.c
+	@mkdir -p $(dir $@)
+	$(ECHO) "  MPICC   $@"
+	$(Q)$(MPICC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(MPI_STATIC): $(MPI_BUILD)/obj/a2c_mpi.o
+	@rm -f $@
+	$(ECHO) "  AR      $@"
+	$(Q)$(AR) rcs $@ $<
+
+$(MPI_SHARED): $(MPI_BUILD)/obj/a2c_mpi.o $(SHARED)
+	$(ECHO) "  LD      $@"
+	$(Q)$(MPICC) -shared -Wl,-soname,$(MPI_SONAME) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    -L$(BUILD) -la2c
+	$(Q)ln -sf liba2c_mpi.so.$(VERSION) $(BUILD)/$(MPI_SONAME)
+	$(Q)ln -sf $(MPI_SONAME) $(BUILD)/liba2c_mpi.so
+
+$(BUILD)/a2c_mpi.pc: a2c_mpi.pc.in include/a2c/a2c.h FORCE
+	@mkdir -p $(BUILD)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' a2c_mpi.pc.in > $@
+
+$(MPI_BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(ECHO) "  MPICC   $@"
+	$(Q)$(MPICC) $(ALL_CFLAGS) -DA2C_CLI_MPI $(DEPFLAGS) -c $< -o $@
+
+$(MPI_CLI): $(MPI_CLI_OBJ) $(MPI_STATIC) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(MPI_CLI_OBJ) $(MPI_STATIC) $(STATIC) -lm
+
+$(MPI_TEST): tests/mpi/test_mpi.c include/a2c/a2c_mpi.h $(MPI_STATIC) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(ECHO) "  LD      $@"
+	$(Q)$(MPICC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MPI_STATIC) $(STATIC) -lm
+
+# The sub-makes run one after the other: the core's objects are built once.
+mpicheck: mpi
+	$(Q)$(MAKE) --no-print-directory $(CLI)
+	@sh tests/mpi/run.sh $(BUILD)
+
+install-mpi: mpi
+	$(Q)$(MAKE) --no-print-directory install
+	install -d $(DESTDIR)$(INCLUDEDIR)/a2c $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/a2c/a2c_mpi.h $(DESTDIR)$(INCLUDEDIR)/a2c/a2c_mpi.h
+	install -m 644 $(MPI_STATIC) $(DESTDIR)$(LIBDIR)/liba2c_mpi.a
+	install -m 755 $(MPI_SHARED) $(DESTDIR)$(LIBDIR)/liba2c_mpi.so.$(VERSION)
+	ln -sf liba2c_mpi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(MPI_SONAME)
+	ln -sf $(MPI_SONAME) $(DESTDIR)$(LIBDIR)/liba2c_mpi.so
+	install -m 644 $(BUILD)/a2c_mpi.pc $(DESTDIR)$(PKGCONFIGDIR)/a2c_mpi.pc
+
+uninstall-mpi:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/a2c/a2c_mpi.h $(DESTDIR)$(LIBDIR)/liba2c_mpi.a \
+	    $(DESTDIR)$(LIBDIR)/liba2c_mpi.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(MPI_SONAME) \
+	    $(DESTDIR)$(LIBDIR)/liba2c_mpi.so $(DESTDIR)$(PKGCONFIGDIR)/a2c_mpi.pc

@@ -32,6 +32,7 @@ static void test_layout(void)
     CHECK_EQ_INT(offsetof(a2c_env, state_size), 24 + 9 * p);
     CHECK(offsetof(a2c_env, save_state) > offsetof(a2c_env, state_size));
     CHECK_EQ_INT(offsetof(a2c_env, load_state), offsetof(a2c_env, save_state) + p);
+    CHECK_EQ_INT(offsetof(a2c_env, flags), offsetof(a2c_env, load_state) + p); /* V3 */
     /* a2c_train_stats: 0.1's fields where 0.1 put them (120 bytes), the
      * health and guard fields after */
     CHECK_EQ_INT(offsetof(a2c_train_stats, timesteps), 8);

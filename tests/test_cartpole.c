@@ -542,7 +542,8 @@ static void test_table(void)
 {
     a2c_env *env = make(7);
     if (!env) return;
-    CHECK_EQ_INT(env->version, A2C_ENV_V2); /* with the state callbacks */
+    CHECK_EQ_INT(env->version, A2C_ENV_V3); /* with the state callbacks and flags */
+    CHECK_EQ_INT(env->flags, A2C_ENV_CONCURRENT_STEP);
     CHECK_EQ_INT(env->num_envs, 7);
     CHECK_EQ_INT(env->obs_dim, 4);
     CHECK_EQ_INT(env->action_kind, A2C_SPACE_DISCRETE);
@@ -574,7 +575,7 @@ static void test_table(void)
     for (size_t k = 0; k < n; k++) {
         a2c_env *e = NULL;
         CHECK(a2c_env_make(&e, a2c_env_name(k), 2, NULL) == A2C_OK);
-        CHECK(e && e->version == A2C_ENV_V2 && e->num_envs == 2);
+        CHECK(e && e->version == A2C_ENV_V3 && e->num_envs == 2);
         a2c_env_close(e);
     }
 

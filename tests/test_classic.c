@@ -965,7 +965,8 @@ static void test_tables(void)
         const env_desc *d = &envs[e];
         a2c_env *env = make(d, 3);
         if (!env) continue;
-        CHECK_EQ_INT(env->version, A2C_ENV_V2);
+        CHECK_EQ_INT(env->version, A2C_ENV_V3);
+        CHECK_EQ_INT(env->flags, A2C_ENV_CONCURRENT_STEP);
         CHECK_EQ_INT(env->num_envs, 3);
         CHECK_EQ_INT(env->obs_dim, d->obs_dim);
         CHECK_EQ_INT(env->action_kind, d->n_actions ? A2C_SPACE_DISCRETE : A2C_SPACE_BOX);

@@ -281,6 +281,14 @@ b=$(strip_timing "$(json_line)")
   $a
   $b"
 
+check "determinism: --threads 3 gives the same JSON"
+# shellcheck disable=SC2086
+run_ok $train3 --threads 3
+b=$(strip_timing "$(json_line)")
+[ "$a" = "$b" ] || fail "--threads 3 differs:
+  $a
+  $b"
+
 check "determinism: another --seed gives a different result"
 run_ok train --env "$ENV" --timesteps 20000 --seed 4 --eval-episodes 5 --json
 c=$(strip_timing "$(json_line)")
@@ -537,8 +545,8 @@ expect_message "bad value names the flag (--value-loss)" "'l1' for --value-loss"
     train --env "$ENV" --value-loss l1
 expect_message "bad value names the flag (--huber-delta)" "'0' for --huber-delta" \
     train --env "$ENV" --huber-delta 0
-expect_message "bad value names the flag (--n-threads)" "--n-threads must be 1 or 2" \
-    train --env "$ENV" --n-threads 3
+expect_message "bad value names the flag (--n-threads)" "--n-threads must be between 1 and 256" \
+    train --env "$ENV" --n-threads 257
 expect_message "bad value names the flag (--n-envs=)" "--n-envs must be between" \
     train --env "$ENV" --n-envs=0
 

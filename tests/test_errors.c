@@ -799,8 +799,10 @@ static void sweep_eval(void)
     BAD_ARG("net", a2c_evaluate, NULL, &good, 2, 1, 0, &mean, NULL, NULL);
     BAD_ARG("env", a2c_evaluate, net, NULL, 2, 1, 0, &mean, NULL, NULL);
     BAD_ARG("n_episodes", a2c_evaluate, net, &good, 0, 1, 0, &mean, NULL, NULL);
-    e = good, e.version = 3;
+    e = good, e.version = 4;
     BAD_ARG("version", a2c_evaluate, net, &e, 2, 1, 0, &mean, NULL, NULL);
+    e = good, e.version = A2C_ENV_V3, e.flags = 2;
+    BAD_ARG("flags", a2c_evaluate, net, &e, 2, 1, 0, &mean, NULL, NULL);
     e = good, e.num_envs = 0;
     BAD_ARG("num_envs", a2c_evaluate, net, &e, 2, 1, 0, &mean, NULL, NULL);
     e = good, e.obs_dim = 3;

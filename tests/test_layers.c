@@ -25,7 +25,7 @@ static void test_linear_fixture(void)
           *dw = calloc(in * out, sizeof *dw), *db = calloc(out, sizeof *db);
     if (x && w && b && dy) {
         float *scratch = malloc(a2c__linear_scratch(in, out) * sizeof *scratch);
-        a2c__linear_forward(a2c__kernels_select(), x, B, in, out, w, b, y, scratch);
+        a2c__linear_forward(a2c__kernels_select(), x, B, in, out, w, b, y);
         check_floats("linear y", y, fixture_get(&f, "linear_y", B * out), B * out, FIX_RTOL, 1e-6);
         a2c__linear_backward(a2c__kernels_select(), x, dy, B, in, out, w, dw, db, dx, scratch);
         free(scratch);
@@ -111,7 +111,7 @@ static void test_linear_gradcheck(size_t batch, size_t in, size_t out)
 
     /* forward agrees with the reference too */
     float *y = malloc(batch * out * sizeof *y);
-    a2c__linear_forward(a2c__kernels_select(), p, batch, in, out, p + nx, p + nx + nw, y, scratch);
+    a2c__linear_forward(a2c__kernels_select(), p, batch, in, out, p + nx, p + nx + nw, y);
     double worst = 0.0;
     for (size_t r = 0; r < batch; r++)
         for (size_t j = 0; j < out; j++) {
@@ -209,6 +209,114 @@ static void test_tanh_accuracy(void)
     CHECK(isnan(v[0]) && v[1] == 0.0f && v[2] == 2.0f); /* relu keeps NaN visible */
 }
 
+/* gemm's result by its definition: init, then each product rounded to
+ * float and added, k in order. */
+static void gemm_reference(size_t m, size_t n, size_t K, const float *a, size_t ars, size_t aks,
+                           const float *b, size_t ldb, float *c, size_t ldc, int init,
+                           const float *bias)
+{
+    for (size_t r = 0; r < m; r++)
+        for (size_t j = 0; j < n; j++) {
+            float acc = init == A2C__INIT_BIAS ? bias[j]
+                        : init == A2C__INIT_C  ? c[r * ldc + j]
+                                               : 0.0f;
+            for (size_t k = 0; k < K; k++) {
+                const float p = a[r * ars + k * aks] * b[k * ldb + j];
+                acc = acc + p;
+            }
+            c[r * ldc + j] = acc;
+        }
+}
+
+static unsigned gemm_rng = 2463534242u;
+
+static unsigned gemm_next(void)
+{
+    gemm_rng ^= gemm_rng << 13;
+    gemm_rng ^= gemm_rng >> 17;
+    gemm_rng ^= gemm_rng << 5;
+    return gemm_rng;
+}
+
+/* Values of mixed signs and magnitudes, so that any other order of
+ * operations or any fused multiply-add changes some low bits. */
+static void gemm_fill(float *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        v[k] = ldexpf((float)(gemm_next() >> 8) / 16777216.0f - 0.5f, (int)(gemm_next() % 13) - 6);
+}
+
+/* One product on every kernel table, whole and in parts: bit for bit the
+ * reference, and nothing outside C's m x n touched. */
+static void check_gemm_shape(size_t m, size_t n, size_t K, int a_by_columns, int init, size_t pad)
+{
+    const size_t ars = a_by_columns ? 1 : K + pad, aks = a_by_columns ? m + pad : 1;
+    const size_t ldb = n + pad, ldc = n + pad;
+    const size_t a_len = a_by_columns ? (K ? (K - 1) * aks + m : 1) : (m - 1) * ars + K + 1;
+    float *a = malloc(a_len * sizeof *a), *b = malloc((K * ldb + 1) * sizeof *b),
+          *bias = malloc(n * sizeof *bias), *c0 = malloc(m * ldc * sizeof *c0),
+          *want = malloc(m * ldc * sizeof *want), *got = malloc(m * ldc * sizeof *got);
+    if (!CHECK(a && b && bias && c0 && want && got)) goto done;
+    gemm_fill(a, a_len), gemm_fill(b, K * ldb + 1), gemm_fill(bias, n), gemm_fill(c0, m * ldc);
+    memcpy(want, c0, m * ldc * sizeof *want);
+    gemm_reference(m, n, K, a, ars, aks, b, ldb, want, ldc, init, bias);
+    /* a block of rows and columns, as a thread of a split product computes it */
+    const size_t i0 = gemm_next() % m, i1 = i0 + 1 + gemm_next() % (m - i0);
+    const size_t j0 = gemm_next() % n, j1 = j0 + 1 + gemm_next() % (n - j0);
+    for (int isa = 0; isa < A2C__ISA_COUNT; isa++) {
+        const a2c__kernels *t = a2c__kernels_for_isa(isa);
+        if (!t) continue;
+        memcpy(got, c0, m * ldc * sizeof *got);
+        t->gemm(m, n, K, a, ars, aks, b, ldb, got, ldc, init, bias);
+        int same = 1;
+        for (size_t r = 0; r < m; r++)
+            for (size_t j = 0; j < ldc; j++) {
+                const float *expect = j < n ? want : c0;
+                same &= memcmp(&got[r * ldc + j], &expect[r * ldc + j], sizeof(float)) == 0;
+            }
+        if (!CHECK(same))
+            printf("  gemm %s %zux%zux%zu, A by %s, init %d, pad %zu\n", t->name, m, n, K,
+                   a_by_columns ? "columns" : "rows", init, pad);
+        memcpy(got, c0, m * ldc * sizeof *got);
+        t->gemm(i1 - i0, j1 - j0, K, a + i0 * ars, ars, aks, b + j0, ldb, got + i0 * ldc + j0,
+                ldc, init, bias + j0);
+        same = 1;
+        for (size_t r = 0; r < m; r++)
+            for (size_t j = 0; j < ldc; j++) {
+                const int inside = r >= i0 && r < i1 && j >= j0 && j < j1;
+                const float *expect = inside ? want : c0;
+                same &= memcmp(&got[r * ldc + j], &expect[r * ldc + j], sizeof(float)) == 0;
+            }
+        if (!CHECK(same))
+            printf("  gemm %s %zux%zux%zu rows [%zu, %zu) columns [%zu, %zu), A by %s, init %d\n",
+                   t->name, m, n, K, i0, i1, j0, j1, a_by_columns ? "columns" : "rows", init);
+    }
+done:
+    free(a), free(b), free(bias), free(c0), free(want), free(got);
+}
+
+/* Every kernel table gives the reference's bits, for any shape (the block
+ * tails included), layout, init and split. */
+static void test_gemm_tables(void)
+{
+    CHECK(a2c__kernels_for_isa(A2C__ISA_BASE) == &a2c__k_base_table);
+    CHECK(a2c__kernels_for_isa(A2C__ISA_COUNT) == NULL);
+    int selected_available = 0;
+    for (int isa = 0; isa < A2C__ISA_COUNT; isa++)
+        selected_available |= a2c__kernels_for_isa(isa) == a2c__kernels_select();
+    CHECK(selected_available);
+    for (int trial = 0; trial < 600; trial++) {
+        const size_t m = 1 + gemm_next() % 70, n = 1 + gemm_next() % 70,
+                     K = trial == 0 ? 0 : 1 + gemm_next() % 70;
+        check_gemm_shape(m, n, K, trial % 2, (trial / 2) % 3, trial % 5 == 0 ? 3 : 0);
+    }
+    /* the 256-wide layers with 64 envs: packed panels, a shared dimension
+     * longer than one packed chunk */
+    check_gemm_shape(320, 256, 256, 0, A2C__INIT_BIAS, 0);
+    check_gemm_shape(256, 256, 320, 1, A2C__INIT_C, 0);
+    check_gemm_shape(320, 256, 600, 0, A2C__INIT_ZERO, 5);
+}
+
 int main(void)
 {
     test_linear_fixture();
@@ -221,5 +329,6 @@ int main(void)
     test_activation_gradcheck(A2C_ACTIVATION_TANH);
     test_activation_gradcheck(A2C_ACTIVATION_RELU);
     test_tanh_accuracy();
+    test_gemm_tables();
     return harness_report();
 }

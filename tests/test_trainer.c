@@ -163,70 +163,95 @@ static void test_deterministic(void)
     a2c_config_destroy(cfg);
 }
 
-/* Same seed, both kernel tables: bit-identical training. */
+/* Same seed, every kernel table this CPU runs: bit-identical training. */
 static void test_same_on_every_kernel_table(void)
 {
-#if defined(A2C_HAVE_AVX2_KERNELS)
-    if (a2c__kernels_select() == &a2c__k_base_table) {
-        printf("kernel tables: this CPU has no AVX2, nothing to compare\n");
+    const a2c__kernels *tables[A2C__ISA_COUNT];
+    int n_tables = 0;
+    for (int isa = 0; isa < A2C__ISA_COUNT; isa++)
+        if (a2c__kernels_for_isa(isa)) tables[n_tables++] = a2c__kernels_for_isa(isa);
+    if (n_tables < 2) {
+        printf("kernel tables: this CPU runs only the base table, nothing to compare\n");
         return;
     }
-    a2c_env *e1, *e2;
-    CHECK(a2c_env_make(&e1, "CartPole-v1", 8, NULL) == A2C_OK);
-    CHECK(a2c_env_make(&e2, "CartPole-v1", 8, NULL) == A2C_OK);
     a2c_config *cfg = cartpole_config(5);
-    a2c_trainer *a, *b;
-    CHECK(a2c_trainer_create(&a, cfg, e1) == A2C_OK);
-    CHECK(a2c_trainer_create(&b, cfg, e2) == A2C_OK);
-    a2c__trainer_use_kernels(b, &a2c__k_base_table);
-    CHECK(a2c_trainer_learn(a, 20000, NULL, NULL) == A2C_OK);
-    CHECK(a2c_trainer_learn(b, 20000, NULL, NULL) == A2C_OK);
-    const size_t n = a2c_net_param_count(a2c_trainer_net(a));
-    CHECK(memcmp(a2c_net_params(a2c_trainer_net(a)), a2c_net_params(a2c_trainer_net(b)),
-                 n * sizeof(float)) == 0);
-    a2c_trainer_destroy(a), a2c_trainer_destroy(b);
-    a2c_env_close(e1), a2c_env_close(e2);
+    float *first = NULL;
+    for (int t = 0; t < n_tables; t++) {
+        a2c_env *e;
+        a2c_trainer *tr;
+        CHECK(a2c_env_make(&e, "CartPole-v1", 8, NULL) == A2C_OK);
+        CHECK(a2c_trainer_create(&tr, cfg, e) == A2C_OK);
+        a2c__trainer_use_kernels(tr, tables[t]);
+        CHECK(a2c_trainer_learn(tr, 20000, NULL, NULL) == A2C_OK);
+        const size_t n = a2c_net_param_count(a2c_trainer_net(tr));
+        if (t == 0) {
+            first = malloc(n * sizeof *first);
+            if (first) memcpy(first, a2c_net_params(a2c_trainer_net(tr)), n * sizeof *first);
+        } else if (first && !CHECK(memcmp(first, a2c_net_params(a2c_trainer_net(tr)),
+                                          n * sizeof(float)) == 0)) {
+            printf("  kernel table %s trains differently from %s\n", tables[t]->name,
+                   tables[0]->name);
+        }
+        a2c_trainer_destroy(tr);
+        a2c_env_close(e);
+    }
+    free(first);
     a2c_config_destroy(cfg);
-#endif
 }
 
-/* Two threads train exactly as one: the same operations, split. */
+/* Any number of threads trains exactly as one: the same operations, split
+ * (rows, weight-gradient entries, parameter ranges, sub-environments). */
 static void test_threads_change_nothing(void)
 {
-    static const char *archs[2] = {"[64, 64]", "dict(pi=[32], vf=[16, 8])"};
-    for (int a = 0; a < 2; a++) {
-        a2c_env *e1, *e2;
-        CHECK(a2c_env_make(&e1, "CartPole-v1", 8, NULL) == A2C_OK);
-        CHECK(a2c_env_make(&e2, "CartPole-v1", 8, NULL) == A2C_OK);
+    static const struct {
+        const char *env, *arch;
+        int n_envs, shared, rmsprop, sde;
+    } cases[] = {
+        {"CartPole-v1", "[64, 64]", 8, 0, 1, 0},
+        {"CartPole-v1", "dict(pi=[32], vf=[16, 8])", 5, 0, 0, 0}, /* Adam, ragged rows */
+        {"CartPole-v1", "[24, 40]", 7, 1, 1, 0},                  /* one trunk */
+        {"Pendulum-v1", "[32, 32]", 4, 0, 1, 1},                   /* gSDE */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         a2c_config *cfg = cartpole_config(6);
-        CHECK(a2c_config_set_string(cfg, "net_arch", archs[a]) == A2C_OK);
-        CHECK(a2c_config_set_int(cfg, A2C_PARAM_USE_RMS_PROP, a) == A2C_OK); /* Adam too */
-        a2c_trainer *one, *two;
-        CHECK(a2c_trainer_create(&one, cfg, e1) == A2C_OK);
-        CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, 2) == A2C_OK);
-        CHECK(a2c_trainer_create(&two, cfg, e2) == A2C_OK);
-        /* every job on the helper, whatever the timing chooser would pick */
-        a2c__trainer_pin_mode(two, 1);
-        record r1 = {0}, r2 = {0};
-        CHECK(a2c_trainer_learn(one, 20000, on_update, &r1) == A2C_OK);
-        CHECK(a2c_trainer_learn(two, 20000, on_update, &r2) == A2C_OK);
-        const size_t n = a2c_net_param_count(a2c_trainer_net(one));
-        CHECK(memcmp(a2c_net_params(a2c_trainer_net(one)), a2c_net_params(a2c_trainer_net(two)),
-                     n * sizeof(float)) == 0);
-        CHECK(r1.last.grad_norm == r2.last.grad_norm && r1.last.episodes == r2.last.episodes);
-        CHECK(a2c__trainer_helper_running(two) == 0); /* joined at the end of learn */
-        /* and with the timing chooser switching modes as it likes */
-        a2c_env *e3;
-        a2c_trainer *three;
-        CHECK(a2c_env_make(&e3, "CartPole-v1", 8, NULL) == A2C_OK);
-        CHECK(a2c_trainer_create(&three, cfg, e3) == A2C_OK);
-        CHECK(a2c_trainer_learn(three, 20000, NULL, NULL) == A2C_OK);
-        CHECK(memcmp(a2c_net_params(a2c_trainer_net(one)), a2c_net_params(a2c_trainer_net(three)),
-                     n * sizeof(float)) == 0);
-        a2c_trainer_destroy(three);
-        a2c_env_close(e3);
-        a2c_trainer_destroy(one), a2c_trainer_destroy(two);
-        a2c_env_close(e1), a2c_env_close(e2);
+        CHECK(a2c_config_set_string(cfg, "net_arch", cases[c].arch) == A2C_OK);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_SHARED_TRUNK, cases[c].shared) == A2C_OK);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_USE_RMS_PROP, cases[c].rmsprop) == A2C_OK);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_USE_SDE, cases[c].sde) == A2C_OK);
+        float *first = NULL;
+        record r1 = {0};
+        /* threads 1..4 with every pass on every thread, then 2 with the
+         * timing chooser switching as it likes */
+        for (int run = 0; run < 5; run++) {
+            const int threads = run < 4 ? run + 1 : 2;
+            a2c_env *e;
+            a2c_trainer *tr;
+            CHECK(a2c_env_make(&e, cases[c].env, (uint32_t)cases[c].n_envs, NULL) == A2C_OK);
+            CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) == A2C_OK);
+            CHECK(a2c_trainer_create(&tr, cfg, e) == A2C_OK);
+            if (run < 4) a2c__trainer_pin_mode(tr, 1);
+            record r = {0};
+            CHECK(a2c_trainer_learn(tr, 6000, on_update, &r) == A2C_OK);
+            CHECK(a2c__trainer_helper_running(tr) == 0); /* joined at the end of learn */
+            const size_t n = a2c_net_param_count(a2c_trainer_net(tr));
+            if (run == 0) {
+                first = malloc(n * sizeof *first);
+                if (first) memcpy(first, a2c_net_params(a2c_trainer_net(tr)), n * sizeof *first);
+                r1 = r;
+            } else if (first) {
+                if (!CHECK(memcmp(first, a2c_net_params(a2c_trainer_net(tr)),
+                                  n * sizeof(float)) == 0))
+                    printf("  %s %s: %d threads%s train differently from one\n", cases[c].env,
+                           cases[c].arch, threads, run < 4 ? "" : " (chooser)");
+                CHECK(r1.last.grad_norm == r.last.grad_norm &&
+                      r1.last.episodes == r.last.episodes &&
+                      r1.last.approx_kl == r.last.approx_kl &&
+                      r1.last.update_ratio == r.last.update_ratio);
+            }
+            a2c_trainer_destroy(tr);
+            a2c_env_close(e);
+        }
+        free(first);
         a2c_config_destroy(cfg);
     }
 }
@@ -389,7 +414,7 @@ static void test_env_errors(void)
 
     /* invalid tables */
     a2c_env bad = script_env(&s, 3, 0);
-    bad.version = 3;
+    bad.version = 4;
     a2c_trainer *out = (a2c_trainer *)cfg;
     CHECK(a2c_trainer_create(&out, cfg, &bad) == A2C_E_INVALID_ARG && out == NULL);
     bad = script_env(&s, 3, 0);

@@ -102,13 +102,14 @@ namespace A2C
     // Blittable mirrors of the public structs
     // ------------------------------------------------------------------
 
-    /// <summary>Mirror of a2c_env, version 2 layout.  Callbacks are function
+    /// <summary>Mirror of a2c_env, version 3 layout.  Callbacks are function
     /// pointers (IntPtr) so the struct stays blittable; pointers to bound
     /// arrays must stay valid while the library reads them.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct EnvTable
     {
-        public const uint V1 = 1, V2 = 2;
+        public const uint V1 = 1, V2 = 2, V3 = 3;
+        public const uint ConcurrentStep = 1; // flags: A2C_ENV_CONCURRENT_STEP
         public uint version;
         public uint num_envs;
         public uint obs_dim;
@@ -126,6 +127,8 @@ namespace A2C
         public uint state_size;
         public IntPtr save_state; // Native.EnvSaveState
         public IntPtr load_state; // Native.EnvLoadState
+        // version 3
+        public uint flags;
     }
 
     /// <summary>Mirror of a2c_train_stats (valid only during the callback in

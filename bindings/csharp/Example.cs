@@ -219,10 +219,11 @@ static class Program
 
         // 1b. the struct mirrors match the C layout (64-bit offsets from a2c.h)
         if (IntPtr.Size == 8) {
-            Check(System.Runtime.InteropServices.Marshal.SizeOf(typeof(EnvTable)) == 120
+            Check(System.Runtime.InteropServices.Marshal.SizeOf(typeof(EnvTable)) == 128
                   && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "state_size") == 96
-                  && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "load_state") == 112,
-                  "EnvTable mirrors a2c_env v2 (120 bytes, state_size at 96, load_state at 112)");
+                  && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "load_state") == 112
+                  && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(EnvTable), "flags") == 120,
+                  "EnvTable mirrors a2c_env v3 (128 bytes, state_size at 96, load_state at 112, flags at 120)");
             Check(System.Runtime.InteropServices.Marshal.SizeOf(typeof(TrainStats)) == 256
                   && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(TrainStats), "lr_scale") == 232
                   && (int)System.Runtime.InteropServices.Marshal.OffsetOf(typeof(TrainStats), "rollbacks") == 240,

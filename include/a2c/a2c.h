@@ -164,7 +164,7 @@ typedef enum a2c_param {
     A2C_PARAM_HUBER_DELTA = 120,         /* double, 1.0 */
     A2C_PARAM_SHARED_TRUNK = 121,        /* int 0/1, 0: one trunk for both heads */
     A2C_PARAM_MAX_BATCH = 122,           /* int, 0 = n_steps * n_envs */
-    A2C_PARAM_N_THREADS = 123,           /* int 1..2, 1: threads a2c_trainer_learn uses */
+    A2C_PARAM_N_THREADS = 123,           /* int 1..256, 1: threads a2c_trainer_learn uses */
     /* Since 0.2: SB3's VecNormalize (see "Normalisation" below) */
     A2C_PARAM_NORM_OBS = 124,            /* int 0/1, 0: normalise observations */
     A2C_PARAM_NORM_REWARD = 125,         /* int 0/1, 0: scale rewards by the return's std */
@@ -606,12 +606,17 @@ A2C_API a2c_status a2c_clip_grad_norm(float *grads, size_t n, double max_norm,
  *
  * Callbacks return 0 on success; any other value makes the calling
  * function fail with A2C_E_ENV.  They run on the caller's thread, never
- * concurrently.  An observation or reward that is NaN or infinite makes it
- * fail with A2C_E_NONFINITE.
+ * concurrently, unless a version-3 table sets A2C_ENV_CONCURRENT_STEP.  An
+ * observation or reward that is NaN or infinite makes it fail with
+ * A2C_E_NONFINITE.
  */
 
 #define A2C_ENV_V1 1u
 #define A2C_ENV_V2 2u /* since 0.2: adds the state callbacks */
+#define A2C_ENV_V3 3u /* since 0.2: adds flags */
+
+/* Bits of a2c_env.flags (version 3). */
+#define A2C_ENV_CONCURRENT_STEP 1u
 
 /* Values of a2c_env.action_kind. */
 typedef enum a2c_space_kind { A2C_SPACE_DISCRETE = 0, A2C_SPACE_BOX = 1 } a2c_space_kind;
@@ -667,6 +672,18 @@ typedef struct a2c_env {
      * save_state (of a table with the same state_size).  Return nonzero
      * for bytes you cannot accept; the load then fails with A2C_E_ENV. */
     int (*load_state)(void *user, uint32_t index, const void *buf);
+    /* Version 3 fields (since 0.2), read only when version >= A2C_ENV_V3.
+     * A2C_ENV_CONCURRENT_STEP: `step` may be called for different
+     * sub-environments at the same time, from the trainer's worker threads
+     * (A2C_PARAM_N_THREADS > 1); it is never called twice at once for one
+     * index, and every other callback still runs on the calling thread.
+     * A trainer with more than one thread then steps the sub-environments
+     * in chunks, one per thread, when that is faster than stepping them on
+     * one thread (it measures both now and then; step_all, when set, is
+     * used for the one-thread way).  Results do not change: each
+     * sub-environment gets the same calls in the same order.  Other bits
+     * must be 0. */
+    uint32_t flags;
 } a2c_env;
 
 /* Creates a built-in environment: `id` is a Gymnasium id ("CartPole-v1";
@@ -921,6 +938,53 @@ typedef void (*a2c_episode_callback)(const a2c_episode_info *episode, void *user
  * A2C_E_STATE (inside this trainer's callbacks).  Since 0.2. */
 A2C_API a2c_status a2c_trainer_set_episode_callback(a2c_trainer *tr,
                                                     a2c_episode_callback callback, void *user);
+
+/* ---- data-parallel training: the gradient reducer, since 0.2 ----
+ *
+ * Several workers (processes, machines) can train one policy: each runs its
+ * own trainer on its own environments, all start from the same parameters
+ * (copy them with a2c_net_get_params / a2c_net_set_params before learning),
+ * and at every update each worker's gradient is replaced by the mean over
+ * the workers before it is clipped.  The optimizer then takes the same step
+ * everywhere, so the workers' parameters stay equal.  The reducer is the
+ * host's: liba2c_mpi (a2c/a2c_mpi.h) installs one over MPI_Allreduce, and
+ * any other transport plugs in the same way.
+ *
+ * The reducer is called once per update, on the thread that called learn
+ * or push_step, after the backward pass and before clipping, with:
+ *   grads   the flat gradient of this worker's batch (n_grads floats, the
+ *           net's parameter count, in a2c_net_params' order);
+ *   stats   n_stats doubles of this worker's update statistics, indexed by
+ *           a2c_reduce_stat (more may be appended in later versions).
+ * It must replace every value of both arrays by its mean over the workers,
+ * and every worker must get the same bits back (for parameters that stay
+ * bit-identical).  It is called at every update of every worker, even when
+ * this worker's loss is not finite (its gradient then holds NaN, so that
+ * every worker sees the same non-finite mean and takes the same path of the
+ * divergence guard).  Return 0, or nonzero to fail the update: learn or
+ * push_step then returns A2C_E_ENV with nothing applied.  The statistics
+ * callback then reports the reduced losses.
+ *
+ * With the divergence guard's loss-jump test on (A2C_PARAM_MAX_ROLLBACKS
+ * > 0 and A2C_PARAM_ROLLBACK_LOSS_JUMP > 0), a second call follows each
+ * optimizer step, with grads NULL, n_grads 0 and one statistic, the
+ * step's value_loss_jump measured on this worker's batch: the mean
+ * decides the rollback on every worker alike. */
+typedef enum a2c_reduce_stat {
+    A2C_REDUCE_POLICY_LOSS = 0,
+    A2C_REDUCE_VALUE_LOSS = 1,
+    A2C_REDUCE_ENTROPY_LOSS = 2,
+    A2C_REDUCE_STATS = 3 /* how many this version passes */
+} a2c_reduce_stat;
+
+typedef int (*a2c_reduce_callback)(float *grads, size_t n_grads, double *stats, size_t n_stats,
+                                   void *user);
+
+/* Installs (or with NULL removes) the reducer of a trainer.  It may not
+ * call into this trainer.  Returns A2C_OK, A2C_E_INVALID_ARG or
+ * A2C_E_STATE (inside this trainer's callbacks).  Since 0.2. */
+A2C_API a2c_status a2c_trainer_set_reducer(a2c_trainer *tr, a2c_reduce_callback reduce,
+                                           void *user);
 
 /* ---- push-style training: the host owns the loop, since 0.2 ----
  *

@@ -17,7 +17,7 @@
 #include "algo/loss.h"
 #include "algo/optimizer.h"
 #include "algo/rollout.h"
-#include "algo/worker.h"
+#include "algo/pool.h"
 #include "common/config.h"
 #include "common/rms.h"
 #include "common/rng.h"
@@ -28,12 +28,16 @@
 #include <string.h>
 #include <time.h>
 
+/* Chooses between two ways of doing the same work (alone, or on every
+ * thread) by timing both now and then: see choose(). */
 typedef struct mode_chooser {
-    int state;             /* 0 running a choice, 1 probing inline, 2 probing the helper */
-    int decided;
-    uint64_t left, keep;   /* updates until the next step; current keep length */
+    int state;             /* 0 running a choice, 1 probing alone, 2 probing the threads */
+    int decided, chosen;   /* chosen: 1 for the threads */
+    int use;               /* the way in use now */
+    uint64_t left, keep;   /* units until the next step; current keep length */
     double mark;           /* when the current probe began */
-    double inline_seconds; /* the last inline probe */
+    double alone_seconds;  /* the last probe alone */
+    double spent;          /* a probe of the env steps: seconds inside them so far */
 } mode_chooser;
 
 /* One side's share of the flat vector: up to three ranges, in the order
@@ -88,19 +92,21 @@ struct a2c_trainer {
     size_t push_t;         /* the rollout row block the next push_act fills */
     double push_start;     /* when push_start was called, for the statistics */
     uint64_t push_steps0;  /* timesteps then */
-    /* The optional helper thread does the actor's half of every pass; the
-     * norm and the optimizer take each side's parameters separately (a
-     * shared trunk: all of them as the critic's), whether or not a helper
-     * runs: the same sums in the same order, the same results. */
+    /* The pool's threads split every pass (see "the threads' shares"
+     * below); the norm takes each side's parameters separately (a shared
+     * trunk: all of them as the critic's), however many threads run: the
+     * same sums in the same order, the same results. */
     side sides[2]; /* 0 actor, 1 critic */
-    a2c__worker worker;
+    a2c__pool pool;
     int threads;
-    /* whether jobs go to the helper (1) or run inline (0): both modes are
-     * timed now and then and the faster kept (a busy machine can make the
-     * helper a loss); results are the same either way */
-    int use_helper, chosen;
-    int pin_mode; /* tests: -1 chooses, 0 always inline, 1 always the helper */
-    mode_chooser chooser;
+    unsigned parts;            /* threads the current pass is split over */
+    uint32_t *part_result;     /* per thread: an env range's first failure, a divergence */
+    /* whether passes use every thread or run alone: both ways are timed
+     * now and then and the faster kept (a busy machine can make the
+     * helpers a loss); results are the same either way.  The env steps
+     * (A2C_ENV_CONCURRENT_STEP) are chosen for apart. */
+    int pin_mode; /* tests: -1 chooses, 0 always alone, 1 always every thread */
+    mode_chooser chooser, env_chooser;
     /* health (the 0.2 fields of a2c_train_stats): the policy's change is
      * measured on kl_rows rows of the batch spread evenly */
     size_t kl_rows;
@@ -118,6 +124,8 @@ struct a2c_trainer {
     int can_undo;       /* the optimizer still holds the parameters before the last update */
     a2c_episode_callback on_episode;
     void *episode_user;
+    a2c_reduce_callback reduce; /* data-parallel training: the host's mean over workers */
+    void *reduce_user;
 };
 
 /* Rows of the batch the approximate KL is measured on, at most: their
@@ -150,6 +158,9 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->kl_old = a2c__carve(tr->kl_rows, 1, sizeof(double), block, &used);
     tr->log_probs = a2c__carve(tr->batch, 1, sizeof(double), block, &used);
     tr->kl_scratch = a2c__carve(1, d->head_width + d->n_params, sizeof(float), block, &used);
+    /* one per thread, and one per side */
+    tr->part_result = a2c__carve(tr->threads > 2 ? (size_t)tr->threads : 2, 1,
+                                 sizeof(uint32_t), block, &used);
     return used == SIZE_MAX ? 0 : used;
 }
 
@@ -281,9 +292,14 @@ static a2c_status create(a2c_trainer **out, const a2c_config *cfg, const a2c_env
     tr->loss_jump = a2c__cfg_double(cfg, A2C_PARAM_ROLLBACK_LOSS_JUMP);
     tr->lr_scale = 1.0;
     split_sides(tr);
+    if (a2c__pool_init(&tr->pool, alloc, (unsigned)tr->threads - 1) != A2C_OK) {
+        rc = a2c__fail(A2C_E_NOMEM, fn, "no memory for the trainer's %d threads", tr->threads);
+        goto fail;
+    }
     a2c__rng_seed(&tr->sample_rng, seed, 2);
     tr->need_reset = 1;
     tr->pin_mode = -1;
+    tr->parts = 1;
     tr->push = push;
     a2c_config_destroy(own);
     *out = tr;
@@ -309,6 +325,7 @@ A2C_API void a2c_trainer_destroy(a2c_trainer *tr)
 {
     if (!tr) return;
     a2c_allocator a = tr->alloc;
+    a2c__pool_release(&tr->pool);
     a2c__vecenv_destroy(tr->envs);
     a2c_rollout_destroy(tr->ro);
     a2c_optimizer_destroy(tr->opt);
@@ -327,26 +344,43 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
     return tr ? tr->timesteps : 0;
 }
 
-/* ---- the helper thread's share ---- */
+/* ---- the threads' shares ----
+ *
+ * Every pass is split between the pool's threads (part 0 is the calling
+ * thread's) in ways that change no result (see pool.h):
+ *   - the forward passes by rows, and with separate trunks and an even
+ *     number of threads by side first (half the threads take the actor,
+ *     half the critic);
+ *   - the backward in the net's stages (net.h): the deltas like the
+ *     forward, the weight gradients by entries of every layer;
+ *   - the optimizer by ranges of the flat vector;
+ *   - the loss, the norm's sums of squares and the health signals by side
+ *     (sums in a fixed order: one thread per side).
+ * With separate trunks and at most two threads, each side's whole
+ * backward and update stay on one thread (the actor's on the helper),
+ * which needs two hand-overs per update instead of six. */
 
-enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE };
+enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE, JOB_LOSS, JOB_DELTAS, JOB_WEIGHTS, JOB_SQUARES,
+       JOB_STEP, JOB_AFTER, JOB_ENV };
 
 typedef struct job {
     a2c_trainer *tr;
     int kind;
-    size_t r0, batch;
-    double progress, sum;
+    size_t r0, rows; /* FORWARD: the rollout rows */
+    double progress;
     float scale;
-    double adv_mean, adv_scale, policy_loss, entropy_loss; /* the policy half of the loss */
-    int diverged; /* the optimizer's half made something non-finite */
-    /* the actor's health signals, measured where its data is */
-    double saturation, kl, moved, size;
+    double adv_mean, adv_scale, policy_loss, entropy_loss, value_loss; /* the loss's halves */
+    double sum[2]; /* each side's gradient sum of squares */
+    /* each side's health signals, measured where its data is */
+    double saturation, kl, moved[2], size[2];
+    const int32_t *discrete; /* ENV: the actions */
 } job;
 
 static void actor_health_before(a2c_trainer *tr, job *j);
 static size_t kl_row(const a2c_trainer *tr, size_t k);
 static double policy_change(a2c_trainer *tr);
 static void side_step_sums(const a2c_trainer *tr, int which, double *moved, double *size);
+static int watches_jumps(const a2c_trainer *tr);
 
 /* Sum of squares of one side's gradient: actor (0) or critic (1). */
 static double side_sum_squares(const a2c_trainer *tr, int which)
@@ -376,37 +410,147 @@ static int side_optimize(a2c_trainer *tr, int which, double progress, float scal
     return diverged;
 }
 
-/* The actor's half of a pass. */
-static void run_job(void *arg)
+/* Which sides and rows part `part` of a pass over `rows` rows takes:
+ * sides [*side0, *side1) (0 actor, 1 critic), rows [*r0, *r0 + *n). */
+static void side_rows(const a2c_trainer *tr, unsigned part, unsigned parts, size_t rows,
+                      int *side0, int *side1, size_t *r0, size_t *n)
 {
-    job *j = arg;
-    a2c_trainer *tr = j->tr;
+    *side0 = 0;
+    *side1 = a2c__net_shared(tr->net) ? 1 : 2;
+    if (*side1 == 2 && parts % 2 == 0) { /* a side per half: the critic on part 0 */
+        *side0 = part % 2 == 0 ? 1 : 0;
+        *side1 = *side0 + 1;
+        part /= 2;
+        parts /= 2;
+    }
+    *r0 = a2c__part_start(rows, part, parts, 8);
+    *n = a2c__part_start(rows, part + 1, parts, 8) - *r0;
+}
+
+/* The side a by-side share gives part `part` (-1: none; 2: both). */
+static int side_of(const a2c_trainer *tr, unsigned part, unsigned parts)
+{
+    if (a2c__net_shared(tr->net)) return part == 0 ? 2 : -1;
+    if (parts == 1) return 2;
+    return part == 0 ? 1 : part == 1 ? 0 : -1;
+}
+
+/* One side's half of the loss: the policy loss and the actor's health
+ * signals before the update (0) or the value loss (1); then the side's
+ * weights transposed for the backward.  A shared trunk's whole loss is
+ * the calling thread's (update). */
+static void side_loss(a2c_trainer *tr, job *j, int which)
+{
     a2c_net *net = tr->net;
-    switch (j->kind) {
-    case JOB_FORWARD: a2c__net_forward_actor(net, j->r0, j->batch); break;
-    case JOB_BACKWARD:
+    if (which == 0) {
         a2c__policy_loss(&tr->coefs, tr->dist, a2c__net_head(net, 0), a2c__net_dist_params(net),
-                         tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, j->batch,
+                         tr->dist->use_sde ? a2c__net_latent(net, 0) : NULL, tr->batch,
                          a2c_rollout_actions(tr->ro), a2c_rollout_box_actions(tr->ro),
                          a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
                          a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
                          &j->entropy_loss, tr->log_probs);
         actor_health_before(tr, j);
-        a2c__net_backward_actor(net, j->batch);
-        j->sum = side_sum_squares(tr, 0);
-        break;
-    case JOB_OPTIMIZE:
-        /* then, with the actor's new parameters, its share of the health
-         * signals, beside the critic's optimizer pass (the inputs are
-         * the KL rows, set before) */
-        j->diverged = side_optimize(tr, 0, j->progress, j->scale);
-        side_step_sums(tr, 0, &j->moved, &j->size);
-        if (!j->diverged) {
-            a2c__net_forward_actor(net, 0, tr->kl_rows);
-            j->kl = policy_change(tr);
+    } else {
+        j->value_loss = a2c__value_loss(tr->coefs.value_loss, tr->coefs.huber_delta,
+                                        a2c__net_values(net, 0), a2c_rollout_returns(tr->ro),
+                                        tr->batch, tr->coefs.vf_coef, a2c__net_dvalues(net));
+    }
+    a2c__net_backward_transpose(net, which);
+}
+
+/* After the optimizer: a side's update size, and its part of the new
+ * net's outputs on the KL rows (whose inputs are in place): the policy's
+ * change (actor) or the critic's values for the guard's loss-jump test. */
+static void side_after(a2c_trainer *tr, job *j, int which, int diverged)
+{
+    side_step_sums(tr, which, &j->moved[which], &j->size[which]);
+    if (diverged || a2c__net_shared(tr->net)) return;
+    if (which == 0) {
+        a2c__net_forward_actor(tr->net, 0, tr->kl_rows);
+        j->kl = policy_change(tr);
+    } else if (watches_jumps(tr)) {
+        a2c__net_forward_critic(tr->net, 0, tr->kl_rows);
+    }
+}
+
+/* Part `part` of `parts` of job j. */
+static void run_part(void *arg, unsigned part, unsigned parts)
+{
+    job *j = arg;
+    a2c_trainer *tr = j->tr;
+    a2c_net *net = tr->net;
+    const int by_side = side_of(tr, part, parts);
+    const int first = by_side == 2 ? 0 : by_side, last = by_side == 2 ? 1 : by_side;
+    int s0, s1;
+    size_t r0, n;
+    switch (j->kind) {
+    case JOB_FORWARD:
+        side_rows(tr, part, parts, j->rows, &s0, &s1, &r0, &n);
+        if (n == 0) break;
+        if (a2c__net_shared(net)) a2c__net_forward_cached(net, j->r0 + r0, n, 1);
+        for (int w = s0; w < s1 && !a2c__net_shared(net); w++) {
+            if (w == 0) a2c__net_forward_actor(net, j->r0 + r0, n);
+            else a2c__net_forward_critic(net, j->r0 + r0, n);
         }
         break;
+    case JOB_BACKWARD: /* separate trunks, one or two threads: whole sides */
+        for (int w = last; w >= first && by_side >= 0; w--) {
+            side_loss(tr, j, w);
+            a2c__net_backward_deltas(net, w, 0, tr->batch);
+            a2c__net_backward_weights(net, w, tr->batch, 0, 1);
+            j->sum[w] = side_sum_squares(tr, w);
+        }
+        break;
+    case JOB_OPTIMIZE:
+        for (int w = last; w >= first && by_side >= 0; w--) {
+            const int diverged = side_optimize(tr, w, j->progress, j->scale);
+            tr->part_result[w] = (uint32_t)diverged;
+            side_after(tr, j, w, diverged);
+        }
+        break;
+    case JOB_LOSS:
+        for (int w = last; w >= first && by_side >= 0; w--)
+            if (!a2c__net_shared(net)) side_loss(tr, j, w);
+        break;
+    case JOB_DELTAS:
+        side_rows(tr, part, parts, tr->batch, &s0, &s1, &r0, &n);
+        for (int w = s0; w < s1 && n > 0; w++) a2c__net_backward_deltas(net, w, r0, n);
+        break;
+    case JOB_WEIGHTS:
+        for (int w = 0; w < 2; w++) a2c__net_backward_weights(net, w, tr->batch, part, parts);
+        break;
+    case JOB_SQUARES:
+        for (int w = last; w >= first && by_side >= 0; w--) j->sum[w] = side_sum_squares(tr, w);
+        break;
+    case JOB_STEP: {
+        const size_t count = a2c_net_param_count(net);
+        const size_t begin = a2c__part_start(count, part, parts, 16);
+        const size_t end = a2c__part_start(count, part + 1, parts, 16);
+        tr->part_result[part] =
+            (uint32_t)(end > begin &&
+                       a2c__optimizer_apply_range(tr->opt, a2c_net_params(net),
+                                                  a2c_net_grads(net), j->progress, begin, end,
+                                                  j->scale));
+        break;
     }
+    case JOB_AFTER:
+        for (int w = last; w >= first && by_side >= 0; w--) side_after(tr, j, w, 0);
+        break;
+    case JOB_ENV: {
+        const uint32_t count = a2c__vecenv_count(tr->envs);
+        const uint32_t i0 = (uint32_t)a2c__part_start(count, part, parts, 1);
+        const uint32_t i1 = (uint32_t)a2c__part_start(count, part + 1, parts, 1);
+        const uint32_t failed = a2c__vecenv_step_range(tr->envs, j->discrete, i0, i1);
+        tr->part_result[part] = failed < i1 ? failed : count;
+        break;
+    }
+    }
+}
+
+/* Runs job j over the threads in use. */
+static void run(a2c_trainer *tr, job *j)
+{
+    a2c__pool_run(&tr->pool, tr->parts, run_part, j);
 }
 
 static double now_seconds(void)
@@ -416,68 +560,95 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Hands the actor's half to the helper, or runs it here. */
-static void dispatch(a2c_trainer *tr, job *j)
-{
-    if (tr->use_helper) a2c__worker_post(&tr->worker, run_job, j);
-    else run_job(j);
-}
-
-static void join(a2c_trainer *tr)
-{
-    if (tr->use_helper) a2c__worker_wait(&tr->worker);
-}
-
-/* Chooses between helper and inline: after a warm-up, time PROBE updates
- * inline, then up to PROBE with the helper, giving up on the helper as
- * soon as it has taken longer (so a losing probe costs at most one inline
- * probe); run the faster, and measure again after `keep` updates, which
- * doubles while the answer stays the same (up to KEEP_MAX) and starts over
- * when it changes.  A machine whose other core is busy settles on working
- * alone, an idle one on the helper, and neither pays much for measuring. */
+/* Chooses between working alone and on every thread: after a warm-up,
+ * time PROBE units (updates, or env steps) alone, then up to PROBE on
+ * every thread, giving up on the threads as soon as they have taken longer
+ * (so a losing probe costs at most one probe alone); run the faster, and
+ * measure again after `keep` units, which doubles while the answer stays
+ * the same (up to KEEP_MAX) and starts over when it changes.  A machine
+ * whose other cores are busy settles on working alone, an idle one on the
+ * threads, and neither pays much for measuring.  An env-step chooser
+ * counts only the seconds spent inside the steps (`spent`). */
 #define WARMUP 8
 #define PROBE 64
 #define KEEP_MIN 512
 #define KEEP_MAX 65536
 
-static void decide(a2c_trainer *tr, int helper)
+static void decide(mode_chooser *c, int threads)
 {
-    mode_chooser *c = &tr->chooser;
-    c->keep = c->decided && helper == tr->chosen
+    c->keep = c->decided && threads == c->chosen
                   ? (c->keep * 2 < KEEP_MAX ? c->keep * 2 : KEEP_MAX)
                   : KEEP_MIN;
     c->decided = 1;
-    tr->chosen = helper;
-    tr->use_helper = helper;
+    c->chosen = threads;
+    c->use = threads;
     c->state = 0;
     c->left = c->keep;
 }
 
-static void choose_mode(a2c_trainer *tr)
+static void choose(mode_chooser *c, double t)
 {
-    mode_chooser *c = &tr->chooser;
-    const double t = now_seconds();
-    if (c->state == 2 && t - c->mark > c->inline_seconds) { /* the helper lost already */
-        decide(tr, 0);
+    if (c->state == 2 && t - c->mark > c->alone_seconds) { /* the threads lost already */
+        decide(c, 0);
         return;
     }
     if (c->left > 0) {
         c->left--;
         return;
     }
-    if (c->state == 0) { /* time PROBE updates inline */
-        tr->use_helper = 0;
+    if (c->state == 0) { /* time PROBE units alone */
+        c->use = 0;
         c->state = 1;
-    } else if (c->state == 1) { /* then the helper */
-        c->inline_seconds = t - c->mark;
-        tr->use_helper = 1;
+    } else if (c->state == 1) { /* then on every thread */
+        c->alone_seconds = t - c->mark;
+        c->use = 1;
         c->state = 2;
-    } else { /* the helper finished its probe first */
-        decide(tr, 1);
+    } else { /* the threads finished their probe first */
+        decide(c, 1);
         return;
     }
     c->left = PROBE - 1;
     c->mark = t;
+}
+
+static void start_choosing(mode_chooser *c, int pin)
+{
+    memset(c, 0, sizeof *c);
+    c->use = pin == 1;
+    c->left = WARMUP;
+}
+
+/* One env step of every sub-environment, on the threads when the table
+ * allows it and that is faster (the env chooser times only this). */
+static a2c_status step_envs(a2c_trainer *tr, const char *fn)
+{
+    const int32_t *discrete = tr->box_dim ? NULL : tr->actions;
+    const float *box = tr->box_dim ? tr->box_actions : NULL;
+    if (tr->pool.running == 0 || !a2c__vecenv_concurrent(tr->envs))
+        return a2c__vecenv_step(tr->envs, discrete, box, fn);
+    mode_chooser *c = &tr->env_chooser;
+    const double t0 = tr->pin_mode < 0 ? now_seconds() : 0.0;
+    if (tr->pin_mode < 0) choose(c, c->spent);
+    a2c_status rc;
+    if (!c->use) {
+        rc = a2c__vecenv_step(tr->envs, discrete, box, fn);
+    } else {
+        rc = a2c__vecenv_step_begin(tr->envs, box, fn);
+        if (rc != A2C_OK) return rc;
+        job j;
+        memset(&j, 0, sizeof j);
+        j.tr = tr, j.kind = JOB_ENV, j.discrete = discrete;
+        const unsigned parts = tr->parts;
+        tr->parts = a2c__pool_threads(&tr->pool);
+        run(tr, &j);
+        uint32_t failed = a2c__vecenv_count(tr->envs);
+        for (unsigned k = 0; k < tr->parts; k++)
+            failed = tr->part_result[k] < failed ? tr->part_result[k] : failed;
+        tr->parts = parts;
+        rc = a2c__vecenv_step_finish(tr->envs, failed, fn);
+    }
+    if (tr->pin_mode < 0) c->spent += now_seconds() - t0;
+    return rc;
 }
 
 static void record_episode(a2c_trainer *tr, double ret, uint64_t len, uint32_t env,
@@ -513,16 +684,11 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
     a2c_net *net = tr->net;
     const float *obs = net_inputs(tr);
     a2c_status rc = A2C_OK;
-    if (a2c__net_shared(net)) {
-        rc = a2c__net_forward_rows(net, obs, row0, n, 1);
-    } else {
-        a2c__net_set_inputs(net, obs, row0, n);
-        job j = {tr, JOB_FORWARD, row0, n, 0.0, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
-                 0.0, 0.0, 0.0, 0.0};
-        dispatch(tr, &j);
-        a2c__net_forward_critic(net, row0, n);
-        join(tr);
-    }
+    a2c__net_set_inputs(net, obs, row0, n);
+    job j;
+    memset(&j, 0, sizeof j);
+    j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
+    run(tr, &j);
     /* gSDE's exploration matrices: new at the start of every rollout, and
      * every sde_sample_freq steps if that is positive (SB3's
      * collect_rollouts) */
@@ -612,9 +778,7 @@ static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
 static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
 {
     a2c_status rc = choose_actions(tr, t, fn);
-    if (rc == A2C_OK)
-        rc = a2c__vecenv_step(tr->envs, tr->box_dim ? NULL : tr->actions,
-                              tr->box_dim ? tr->box_actions : NULL, fn);
+    if (rc == A2C_OK) rc = step_envs(tr, fn);
     return rc == A2C_OK ? record_step(tr, t, fn) : rc;
 }
 
@@ -810,6 +974,53 @@ static a2c_status roll_back(a2c_trainer *tr, uint32_t reason, int prior, a2c_tra
 
 /* ---- the update (SB3's A2C.train) ---- */
 
+/* Data-parallel training: hands the gradient and the loss terms to the
+ * host's reducer, which makes them the means over the workers, and
+ * measures the reduced gradient's squares again.  `rc` is this worker's
+ * outcome so far: if it failed, the gradient goes out as NaN, so that every
+ * worker sees the same non-finite mean.  Returns A2C_E_ENV (gradient zero)
+ * if the reducer failed, else whether the reduced losses are finite. */
+static a2c_status reduce_update(a2c_trainer *tr, a2c_status rc, double *terms,
+                                double *actor_sq, double *critic_sq, a2c_train_stats *st,
+                                const char *fn)
+{
+    a2c_net *net = tr->net;
+    float *g = a2c_net_grads(net);
+    const size_t n = a2c_net_param_count(net);
+    if (rc != A2C_OK)
+        for (size_t k = 0; k < n; k++) g[k] = NAN;
+    double stats[A2C_REDUCE_STATS];
+    stats[A2C_REDUCE_POLICY_LOSS] = terms[A2C_LOSS_POLICY];
+    stats[A2C_REDUCE_VALUE_LOSS] = terms[A2C_LOSS_VALUE];
+    stats[A2C_REDUCE_ENTROPY_LOSS] = terms[A2C_LOSS_ENTROPY];
+    if (tr->reduce(g, n, stats, A2C_REDUCE_STATS, tr->reduce_user) != 0) {
+        a2c_net_zero_grad(net);
+        return a2c__fail(A2C_E_ENV, fn, "the gradient reducer (a2c_trainer_set_reducer) "
+                                        "reported failure after %llu updates",
+                         (unsigned long long)tr->updates);
+    }
+    const a2c_status finite =
+        a2c__loss_terms(&tr->coefs, stats[A2C_REDUCE_POLICY_LOSS],
+                        stats[A2C_REDUCE_ENTROPY_LOSS], stats[A2C_REDUCE_VALUE_LOSS], terms);
+    if (finite != A2C_OK) {
+        terms[A2C_LOSS_POLICY] = stats[A2C_REDUCE_POLICY_LOSS];
+        terms[A2C_LOSS_VALUE] = stats[A2C_REDUCE_VALUE_LOSS];
+        terms[A2C_LOSS_ENTROPY] = stats[A2C_REDUCE_ENTROPY_LOSS];
+    }
+    if (a2c__net_shared(net)) {
+        *actor_sq = 0.0;
+        *critic_sq = side_sum_squares(tr, 1);
+        st->actor_grad_norm = sqrt(head_sum_squares(tr, 0));
+        st->critic_grad_norm = sqrt(head_sum_squares(tr, 1));
+    } else {
+        *actor_sq = side_sum_squares(tr, 0);
+        *critic_sq = side_sum_squares(tr, 1);
+        st->actor_grad_norm = sqrt(*actor_sq);
+        st->critic_grad_norm = sqrt(*critic_sq);
+    }
+    return finite;
+}
+
 /* SB3's A2C.train(): the loss, backward, clipping and one optimizer step,
  * with the health signals around it and the guard's tests.  The gradient
  * is zero on entry and left zero on every exit (the optimizer pass clears
@@ -823,38 +1034,56 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     const float *advantages = a2c_rollout_advantages(ro), *returns = a2c_rollout_returns(ro);
     const double nan = (double)NAN;
     double terms[A2C_LOSS_TERMS] = {nan, nan, nan, nan};
-    job j = {tr, JOB_BACKWARD, 0, tr->batch, progress, 0.0, 1.0f, 0.0, 1.0, 0.0, 0.0, 0,
-             0.0, 0.0, 0.0, 0.0};
+    job j;
+    memset(&j, 0, sizeof j);
+    j.tr = tr, j.progress = progress, j.scale = 1.0f, j.adv_scale = 1.0;
     a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, box,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
     if (rc == A2C_OK) critic_health_before(tr, st);
     double actor_sq = 0.0, critic_sq = 0.0;
-    if (rc == A2C_OK && a2c__net_shared(net)) {
-        rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns, terms,
-                           tr->log_probs);
-        actor_health_before(tr, &j);
-        if (rc == A2C_OK) a2c__net_backward_shared(net, tr->batch);
-        critic_sq = side_sum_squares(tr, 1); /* everything is the critic's */
-        st->actor_grad_norm = sqrt(head_sum_squares(tr, 0));
-        st->critic_grad_norm = sqrt(head_sum_squares(tr, 1));
-    } else if (rc == A2C_OK) {
-        /* policy loss, actor backward and its squares beside value loss,
-         * critic backward and its squares */
-        dispatch(tr, &j);
-        const double value = a2c__value_loss(tr->coefs.value_loss, tr->coefs.huber_delta,
-                                             a2c__net_values(net, 0), returns, tr->batch,
-                                             tr->coefs.vf_coef, a2c__net_dvalues(net));
-        a2c__net_backward_critic(net, tr->batch);
-        critic_sq = side_sum_squares(tr, 1);
-        join(tr);
-        rc = a2c__loss_terms(&tr->coefs, j.policy_loss, j.entropy_loss, value, terms);
-        if (rc == A2C_E_NONFINITE) {
-            terms[A2C_LOSS_POLICY] = j.policy_loss, terms[A2C_LOSS_VALUE] = value;
-            terms[A2C_LOSS_ENTROPY] = j.entropy_loss;
+    const int shared = a2c__net_shared(net), whole_sides = !shared && tr->parts <= 2;
+    if (rc == A2C_OK) {
+        a2c__net_backward_begin(net, a2c__net_dhead(net), a2c__net_dvalues(net));
+        if (shared) {
+            rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns,
+                               terms, tr->log_probs);
+            actor_health_before(tr, &j);
+            a2c__net_backward_transpose(net, 0);
+        } else {
+            /* the policy loss (and with whole sides the actor's backward and
+             * squares) beside the value loss (and the critic's) */
+            j.kind = whole_sides ? JOB_BACKWARD : JOB_LOSS;
+            run(tr, &j);
+            rc = a2c__loss_terms(&tr->coefs, j.policy_loss, j.entropy_loss, j.value_loss,
+                                 terms);
+            if (rc == A2C_E_NONFINITE) {
+                terms[A2C_LOSS_POLICY] = j.policy_loss, terms[A2C_LOSS_VALUE] = j.value_loss;
+                terms[A2C_LOSS_ENTROPY] = j.entropy_loss;
+            }
         }
-        actor_sq = j.sum;
-        st->actor_grad_norm = sqrt(actor_sq);
-        st->critic_grad_norm = sqrt(critic_sq);
+        if (rc == A2C_OK && !whole_sides) {
+            j.kind = JOB_DELTAS;
+            run(tr, &j);
+            j.kind = JOB_WEIGHTS;
+            run(tr, &j);
+            j.kind = JOB_SQUARES;
+            if (!shared) run(tr, &j);
+        }
+        if (shared) {
+            critic_sq = side_sum_squares(tr, 1); /* everything is the critic's */
+            st->actor_grad_norm = sqrt(head_sum_squares(tr, 0));
+            st->critic_grad_norm = sqrt(head_sum_squares(tr, 1));
+        } else {
+            actor_sq = j.sum[0];
+            critic_sq = j.sum[1];
+            st->actor_grad_norm = sqrt(actor_sq);
+            st->critic_grad_norm = sqrt(critic_sq);
+        }
+    }
+    if (tr->reduce) {
+        const a2c_status reduced = reduce_update(tr, rc, terms, &actor_sq, &critic_sq, st, fn);
+        if (reduced == A2C_E_ENV) return reduced;
+        if (rc == A2C_OK || rc == A2C_E_NONFINITE) rc = reduced;
     }
     st->actor_saturation = j.saturation;
     /* clip_grad_norm_; a finite norm means finite gradients, so the
@@ -879,33 +1108,35 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
         return a2c__fail_status(rc, fn);
     }
     const double coef = tr->max_grad_norm / (norm + 1e-6);
-    j.kind = JOB_OPTIMIZE;
     j.scale = coef < 1.0 ? (float)coef : 1.0f; /* torch scales by min(1, coef) */
     if (a2c__optimizer_count_step(tr->opt) != A2C_OK) {
         a2c_net_zero_grad(net);
         return a2c__fail(A2C_E_STATE, fn, "the optimizer has taken 2^53 steps, its limit");
     }
-    /* the optimizer on both sides; each then measures its own part of
-     * the new net on the KL rows: the helper the actor's (the policy's
-     * change), this thread the critic's (only when the guard tests for
-     * loss jumps) */
-    const int shared = a2c__net_shared(net), values = watches_jumps(tr);
-    if (!shared) {
-        a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
-        dispatch(tr, &j);
+    /* the optimizer; then each side measures its own part of the new net
+     * on the KL rows: the actor's thread the policy's change, the
+     * critic's its values (only when the guard tests for loss jumps) */
+    const int values = watches_jumps(tr);
+    if (!shared) a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
+    uint32_t diverged = 0;
+    if (whole_sides) {
+        j.kind = JOB_OPTIMIZE;
+        run(tr, &j);
+        diverged = tr->part_result[0] | tr->part_result[1];
+    } else {
+        j.kind = JOB_STEP;
+        run(tr, &j);
+        for (unsigned k = 0; k < tr->parts; k++) diverged |= tr->part_result[k];
+        j.kind = JOB_AFTER;
+        if (!diverged) run(tr, &j);
     }
-    const int diverged = side_optimize(tr, 1, progress, j.scale);
-    double moved = 0.0, size = 0.0; /* the critic's side; j's are the actor's */
-    side_step_sums(tr, 1, &moved, &size);
-    if (!shared && !diverged && values) a2c__net_forward_critic(net, 0, tr->kl_rows);
-    if (!shared) join(tr);
     a2c__net_invalidate(net); /* the activations belong to the old parameters now */
-    if (diverged || j.diverged) {
+    if (diverged) {
         /* keep the last good parameters and optimizer state */
         a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
         return roll_back(tr, A2C_ROLLBACK_NONFINITE_UPDATE, 0, st, fn);
     }
-    moved = j.moved + moved, size = j.size + size;
+    const double moved = j.moved[0] + j.moved[1], size = j.size[0] + j.size[1];
     st->update_ratio = size > 0.0 ? sqrt(moved / size) : (moved > 0.0 ? (double)INFINITY : 0.0);
     if (shared) { /* one trunk: both heads in one pass, here */
         a2c__net_forward_rows(net, tr->kl_obs, 0, tr->kl_rows, 1);
@@ -913,6 +1144,19 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     }
     st->approx_kl = j.kl;
     st->value_loss_jump = values ? value_error_growth(tr) : (double)NAN;
+    if (values && tr->reduce) {
+        /* the workers measured the jump on their own batches: decide on
+         * its mean, all alike, or their parameters would part */
+        double jump = st->value_loss_jump;
+        if (tr->reduce(NULL, 0, &jump, 1, tr->reduce_user) != 0) {
+            a2c__optimizer_undo_step(tr->opt, a2c_net_params(net));
+            a2c__net_invalidate(net);
+            return a2c__fail(A2C_E_ENV, fn, "the gradient reducer (a2c_trainer_set_reducer) "
+                                            "reported failure on the loss-jump test after "
+                                            "%llu updates", (unsigned long long)tr->updates);
+        }
+        st->value_loss_jump = jump;
+    }
     a2c__net_invalidate(net); /* the KL rows' pass is no public forward */
     if (watches_jumps(tr) && st->value_loss_jump > tr->loss_jump) {
         /* the step made the critic far worse on its own batch: too long */
@@ -1018,11 +1262,9 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
     a2c__net_lock(tr->net, 1);
     /* the updates keep the gradient zero; a host may have used it between calls */
     a2c_net_zero_grad(tr->net);
-    const int have_helper =
-        tr->threads > 1 && !a2c__net_shared(tr->net) && a2c__worker_start(&tr->worker);
-    tr->use_helper = tr->pin_mode == 1 && have_helper; /* else warm up alone */
-    memset(&tr->chooser, 0, sizeof tr->chooser);
-    tr->chooser.left = WARMUP;
+    const int have_helpers = a2c__pool_start(&tr->pool) > 0;
+    start_choosing(&tr->chooser, tr->pin_mode); /* warm up alone unless pinned */
+    start_choosing(&tr->env_chooser, tr->pin_mode);
     if (tr->need_reset) A2C_TRY(reset_all(tr, fn));
     const double start = now_seconds();
     const uint64_t start_steps = tr->timesteps;
@@ -1033,19 +1275,22 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                            (unsigned long long)tr->timesteps);
             goto fail;
         }
-        if (have_helper && tr->pin_mode < 0) choose_mode(tr);
+        if (have_helpers && tr->pin_mode < 0) choose(&tr->chooser, now_seconds());
+        tr->parts = tr->chooser.use ? a2c__pool_threads(&tr->pool) : 1;
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
         int stop = 0;
         A2C_TRY(finish_rollout(tr, total_timesteps, start, start_steps, callback, user, &stop,
                                fn));
         if (stop) break;
     }
-    if (have_helper) a2c__worker_stop(&tr->worker);
+    a2c__pool_stop(&tr->pool);
+    tr->parts = 1;
     a2c__net_lock(tr->net, 0);
     tr->learning = 0;
     return A2C_OK;
 fail:
-    if (have_helper) a2c__worker_stop(&tr->worker);
+    a2c__pool_stop(&tr->pool);
+    tr->parts = 1;
     tr->need_reset = 1; /* the rollout in flight is abandoned */
     a2c__net_invalidate(tr->net);
     a2c__net_lock(tr->net, 0);
@@ -1061,6 +1306,17 @@ A2C_API a2c_status a2c_trainer_set_episode_callback(a2c_trainer *tr,
         return a2c__fail(A2C_E_STATE, __func__, "called from inside this trainer's own callback");
     tr->on_episode = callback;
     tr->episode_user = callback ? user : NULL;
+    return A2C_OK;
+}
+
+A2C_API a2c_status a2c_trainer_set_reducer(a2c_trainer *tr, a2c_reduce_callback reduce,
+                                           void *user)
+{
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    if (tr->learning != 0)
+        return a2c__fail(A2C_E_STATE, __func__, "called from inside this trainer's own callback");
+    tr->reduce = reduce;
+    tr->reduce_user = reduce ? user : NULL;
     return A2C_OK;
 }
 
@@ -1370,7 +1626,7 @@ const a2c__rms *a2c__trainer_ret_rms(const a2c_trainer *tr) { return &tr->ret_rm
 void a2c__trainer_pin_mode(a2c_trainer *tr, int mode) { tr->pin_mode = mode; }
 int a2c__trainer_helper_running(const a2c_trainer *tr)
 {
-    return a2c__worker_running(&tr->worker);
+    return tr->pool.running > 0;
 }
 
 void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k)

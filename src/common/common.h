@@ -43,9 +43,16 @@ int a2c__mul_size(size_t a, size_t b, size_t *out);
  * calls first).  On overflow *used becomes SIZE_MAX and stays there. */
 void *a2c__carve(size_t a, size_t b, size_t elem, unsigned char *block, size_t *used);
 
+/* The most threads a trainer takes (A2C_PARAM_N_THREADS). */
+#define A2C__MAX_THREADS 256
+
 /* ---- flat vectors (vector.c) ---- */
 
 /* Finite check over n floats: 1 if all are finite. */
 int a2c__all_finite(const float *x, size_t n);
+/* Where part `part` of `parts` starts when n items are split between
+ * threads: about n / parts each, starts rounded down to multiples of
+ * `align` (whole register blocks); part >= parts gives n. */
+size_t a2c__part_start(size_t n, unsigned part, unsigned parts, size_t align);
 
 #endif /* A2C_COMMON_COMMON_H */

@@ -49,7 +49,7 @@ static const param_info params[A2C__PARAM_COUNT] = {
     {"huber_delta", 0, 1e-6, 1e6, 1.0},
     {"shared_trunk", 1, 0, 1, 0},
     {"max_batch", 1, 0, 1 << 24, 0},
-    {"n_threads", 1, 1, 2, 1},
+    {"n_threads", 1, 1, A2C__MAX_THREADS, 1},
     {"norm_obs", 1, 0, 1, 0},
     {"norm_reward", 1, 0, 1, 0},
     {"clip_obs", 0, 1e-6, 1e12, 10.0},

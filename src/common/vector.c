@@ -11,3 +11,12 @@ int a2c__all_finite(const float *x, size_t n)
     for (size_t k = 0; k < n; k++) bad |= !(x[k] - x[k] == 0.0f);
     return !bad;
 }
+
+size_t a2c__part_start(size_t n, unsigned part, unsigned parts, size_t align)
+{
+    if (part >= parts) return n;
+    /* n * part cannot overflow for the sizes split here (rows, parameters:
+     * far below 2^48), and rounding down keeps the starts in order */
+    const size_t at = n * part / parts / align * align;
+    return at < n ? at : n;
+}

@@ -122,7 +122,7 @@ a2c_status a2c__builtin_make(a2c_env **out, uint32_t num_envs, const a2c_allocat
     put_saved(&count, d, &blank);
     const int box = d->action_kind == A2C_SPACE_BOX;
     a2c_env *e = &b->env;
-    e->version = A2C_ENV_V2;
+    e->version = A2C_ENV_V3;
     e->num_envs = num_envs;
     e->obs_dim = d->obs_dim;
     e->action_kind = d->action_kind;
@@ -140,6 +140,9 @@ a2c_status a2c__builtin_make(a2c_env **out, uint32_t num_envs, const a2c_allocat
     e->state_size = (uint32_t)count.len;
     e->save_state = save_state;
     e->load_state = d->load_state;
+    /* each sub-environment's state is its own: steps of different ones
+     * may run at once */
+    e->flags = A2C_ENV_CONCURRENT_STEP;
     *out = e;
     return A2C_OK;
 }

@@ -14,6 +14,7 @@ struct a2c__vecenv {
     a2c__rng reset_rng;
     float *obs, *next_obs, *final_obs; /* n x obs_dim each */
     float *box;                        /* clipped BOX actions, n x box_dim */
+    const float *box_actions;          /* the step's: box, or NULL for DISCRETE */
     double *rewards, *ep_return, *last_return;
     uint64_t *ep_length, *last_length;
     int *terminated, *truncated;
@@ -27,9 +28,12 @@ static a2c_status check_shape(const a2c_env *env, const char *fn)
 {
     const a2c_status bad = A2C_E_INVALID_ARG;
     if (!env) return a2c__fail(bad, fn, "env is NULL");
-    if (env->version != A2C_ENV_V1 && env->version != A2C_ENV_V2)
-        return a2c__fail(bad, fn, "env->version is %u, expected A2C_ENV_V1 or A2C_ENV_V2",
-                         env->version);
+    if (env->version < A2C_ENV_V1 || env->version > A2C_ENV_V3)
+        return a2c__fail(bad, fn, "env->version is %u, expected A2C_ENV_V1, A2C_ENV_V2 or "
+                                  "A2C_ENV_V3", env->version);
+    if (env->version >= A2C_ENV_V3 && (env->flags & ~A2C_ENV_CONCURRENT_STEP) != 0)
+        return a2c__fail(bad, fn, "env->flags is 0x%x: bits other than "
+                                  "A2C_ENV_CONCURRENT_STEP must be 0", env->flags);
     if (env->num_envs < 1 || env->num_envs > 65536)
         return a2c__fail(bad, fn, "env->num_envs is %u, expected 1..65536", env->num_envs);
     if (env->obs_dim < 1 || env->obs_dim > A2C_MAX_WIDTH)
@@ -140,6 +144,7 @@ a2c_status a2c__vecenv_reset(a2c__vecenv *ve, const char *fn)
 }
 
 const float *a2c__vecenv_obs(const a2c__vecenv *ve) { return ve->obs; }
+uint32_t a2c__vecenv_count(const a2c__vecenv *ve) { return ve->n; }
 const double *a2c__vecenv_rewards(const a2c__vecenv *ve) { return ve->rewards; }
 const int *a2c__vecenv_terminated(const a2c__vecenv *ve) { return ve->terminated; }
 const int *a2c__vecenv_truncated(const a2c__vecenv *ve) { return ve->truncated; }
@@ -189,29 +194,41 @@ a2c_status a2c__vecenv_clip(a2c__vecenv *ve, const float *box, float *out, const
     return clip_box(ve, box, out, fn);
 }
 
-a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const float *box,
-                            const char *fn)
+int a2c__vecenv_concurrent(const a2c__vecenv *ve)
 {
     const a2c_env *env = ve->env;
+    return env->version >= A2C_ENV_V3 && (env->flags & A2C_ENV_CONCURRENT_STEP) && env->step &&
+           ve->n > 1;
+}
+
+a2c_status a2c__vecenv_step_begin(a2c__vecenv *ve, const float *box, const char *fn)
+{
+    ve->box_actions = NULL;
+    if (ve->box_dim == 0) return A2C_OK;
+    const a2c_status rc = clip_box(ve, box, ve->box, fn);
+    if (rc == A2C_OK) ve->box_actions = ve->box;
+    return rc;
+}
+
+uint32_t a2c__vecenv_step_range(a2c__vecenv *ve, const int32_t *discrete, uint32_t i0,
+                                uint32_t i1)
+{
+    const a2c_env *env = ve->env;
+    const size_t od = ve->obs_dim;
+    for (uint32_t i = i0; i < i1; i++)
+        if (env->step(env->user, i, discrete ? discrete[i] : 0,
+                      ve->box_actions ? ve->box_actions + i * ve->box_dim : NULL,
+                      ve->next_obs + i * od, &ve->rewards[i], &ve->terminated[i],
+                      &ve->truncated[i]) != 0)
+            return i;
+    return i1;
+}
+
+a2c_status a2c__vecenv_step_finish(a2c__vecenv *ve, uint32_t failed, const char *fn)
+{
     const size_t n = ve->n, od = ve->obs_dim;
-    const float *box_actions = NULL;
-    if (ve->box_dim > 0) {
-        const a2c_status rc = clip_box(ve, box, ve->box, fn);
-        if (rc != A2C_OK) return rc;
-        box_actions = ve->box;
-    }
-    if (env->step_all) {
-        if (env->step_all(env->user, discrete, box_actions, ve->next_obs, ve->rewards,
-                          ve->terminated, ve->truncated) != 0)
-            return a2c__fail(A2C_E_ENV, fn, "env->step_all failed");
-    } else {
-        for (uint32_t i = 0; i < n; i++)
-            if (env->step(env->user, i, discrete ? discrete[i] : 0,
-                          box_actions ? box_actions + i * ve->box_dim : NULL,
-                          ve->next_obs + i * od, &ve->rewards[i], &ve->terminated[i],
-                          &ve->truncated[i]) != 0)
-                return a2c__fail(A2C_E_ENV, fn, "env->step failed for sub-environment %u", i);
-    }
+    if (failed < n)
+        return a2c__fail(A2C_E_ENV, fn, "env->step failed for sub-environment %u", failed);
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) sum += ve->rewards[i];
     if (!isfinite(sum))
@@ -219,7 +236,7 @@ a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const floa
     if (!a2c__all_finite(ve->next_obs, n * od))
         return a2c__fail(A2C_E_NONFINITE, fn,
                          "the environment gave a NaN or infinite observation");
-    const uint32_t limit = env->max_episode_steps;
+    const uint32_t limit = ve->env->max_episode_steps;
     for (uint32_t i = 0; i < n; i++) {
         ve->ep_return[i] += ve->rewards[i];
         ve->ep_length[i]++;
@@ -234,6 +251,21 @@ a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const floa
         if (rc != A2C_OK) return rc;
     }
     return A2C_OK;
+}
+
+a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const float *box,
+                            const char *fn)
+{
+    const a2c_env *env = ve->env;
+    a2c_status rc = a2c__vecenv_step_begin(ve, box, fn);
+    if (rc != A2C_OK) return rc;
+    if (env->step_all) {
+        if (env->step_all(env->user, discrete, ve->box_actions, ve->next_obs, ve->rewards,
+                          ve->terminated, ve->truncated) != 0)
+            return a2c__fail(A2C_E_ENV, fn, "env->step_all failed");
+        return a2c__vecenv_step_finish(ve, ve->n, fn);
+    }
+    return a2c__vecenv_step_finish(ve, a2c__vecenv_step_range(ve, discrete, 0, ve->n), fn);
 }
 
 /* ---- exact resume ---- */

@@ -42,6 +42,20 @@ const float *a2c__vecenv_obs(const a2c__vecenv *ve);
  * for a2c__vecenv_advance. */
 a2c_status a2c__vecenv_step(a2c__vecenv *ve, const int32_t *discrete, const float *box,
                             const char *fn);
+/* The same step in three parts, for threads: begin (clips BOX actions),
+ * step_range for sub-environments [i0, i1) (with `step`, never step_all;
+ * returns the first that failed, or i1), which threads may run at once on
+ * disjoint ranges, then finish with the lowest failed index over all
+ * ranges (n if none): the checks, the TimeLimit, and the resets, in index
+ * order on this thread. */
+a2c_status a2c__vecenv_step_begin(a2c__vecenv *ve, const float *box, const char *fn);
+uint32_t a2c__vecenv_step_range(a2c__vecenv *ve, const int32_t *discrete, uint32_t i0,
+                                uint32_t i1);
+a2c_status a2c__vecenv_step_finish(a2c__vecenv *ve, uint32_t failed, const char *fn);
+/* 1 if the table lets `step` run for different sub-environments at once
+ * (A2C_ENV_CONCURRENT_STEP) and there is more than one. */
+int a2c__vecenv_concurrent(const a2c__vecenv *ve);
+uint32_t a2c__vecenv_count(const a2c__vecenv *ve);
 const double *a2c__vecenv_rewards(const a2c__vecenv *ve);
 /* Gymnasium's flags as 0/1; truncated includes the TimeLimit. */
 const int *a2c__vecenv_terminated(const a2c__vecenv *ve);

@@ -12,7 +12,10 @@ enum { A2C__INIT_BIAS, A2C__INIT_ZERO, A2C__INIT_C };
 
 typedef struct a2c__kernels {
     /* C[r][c] (+)= sum_k A[r*ars + k*aks] * B[k*ldb + c], r < m, c < n, k < K;
-     * every sum runs over k in order. */
+     * every sum runs over k in order, each product rounded before its add
+     * (docs/kernels.md), so any subset of rows or columns computed alone
+     * gives the same bits.  Reentrant; uses up to 33 KiB of stack (the
+     * packed B panel). */
     void (*gemm)(size_t m, size_t n, size_t K, const float *a, size_t ars, size_t aks,
                  const float *b, size_t ldb, float *c, size_t ldc, int init, const float *bias);
     void (*tanh_forward)(float *h, size_t n);
@@ -43,13 +46,23 @@ typedef struct a2c__kernels {
     void (*step_sums)(const float *p, const float *q, size_t n, double *diff, double *size);
     /* how many of x[0..n) have |x| > limit (n < 2^29) */
     size_t (*count_beyond)(const float *x, size_t n, float limit);
+    const char *name; /* "base", "avx2", "avx512" */
 } a2c__kernels;
 
 extern const a2c__kernels a2c__k_base_table;
 #if defined(A2C_HAVE_AVX2_KERNELS)
 extern const a2c__kernels a2c__k_avx2_table;
 #endif
+#if defined(A2C_HAVE_AVX512_KERNELS)
+extern const a2c__kernels a2c__k_avx512_table;
+#endif
 /* The fastest table this CPU runs (a stateless CPUID check). */
 const a2c__kernels *a2c__kernels_select(void);
+
+/* The instruction sets a table can be built for, slowest first. */
+enum { A2C__ISA_BASE, A2C__ISA_AVX2, A2C__ISA_AVX512, A2C__ISA_COUNT };
+/* The table for isa if this build has it and this CPU runs it, else NULL:
+ * for tests and benchmarks that compare or force tables. */
+const a2c__kernels *a2c__kernels_for_isa(int isa);
 
 #endif /* A2C_KERNELS_KERNELS_H */

@@ -9,15 +9,26 @@
 #include "common/rng.h"
 #include "kernels/kernels.h"
 
-/* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major).
- * `scratch` holds a2c__linear_scratch(in, out) floats. */
+/* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major). */
 void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
-                         size_t out, const float *w, const float *bias, float *y, float *scratch);
+                         size_t out, const float *w, const float *bias, float *y);
 /* Given dy = dL/dy: dw += x^T dy, db += column sums of dy (both
- * accumulate), and, if dx is not NULL, dx = dy w^T (overwritten). */
+ * accumulate), and, if dx is not NULL, dx = dy w^T (overwritten).
+ * `scratch` holds a2c__linear_scratch(in, out) floats. */
 void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
                           size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
                           float *scratch);
+/* The two halves of a2c__linear_backward, for threads that share a layer.
+ * weight_grads adds rows [i0, i1) of dw and entries [j0, j1) of db (the
+ * sums over the batch's rows in order, so any split gives the same bits);
+ * a narrow layer (out < 8) uses columns [i0, i1) of `scratch`, laid out
+ * out x in, so parts with disjoint rows may share it.  input_grads writes
+ * dx = dy w^T from wt = w^T (out x in). */
+void a2c__linear_weight_grads(const a2c__kernels *k, const float *x, const float *dy,
+                              size_t batch, size_t in, size_t out, float *dw, float *db,
+                              size_t i0, size_t i1, size_t j0, size_t j1, float *scratch);
+void a2c__linear_input_grads(const a2c__kernels *k, const float *dy, size_t batch, size_t in,
+                             size_t out, const float *wt, float *dx);
 /* Floats of scratch the two calls above need for a layer of these sizes. */
 size_t a2c__linear_scratch(size_t in, size_t out);
 

@@ -18,53 +18,72 @@
 
 #define LANES 8 /* partial sums of the small-output dot products */
 
-/* dot(a, b) over n floats with LANES partial sums, added pairwise. */
-static float dot_lanes(const float *a, const float *b, size_t n)
+/* dot(x, column j of w) over n inputs, with LANES partial sums added
+ * pairwise (a fixed order); w is read down a column of the input-major
+ * weights (stride `out`), so no transposed copy or scratch is needed. */
+static float dot_column(const float *x, const float *w, size_t out, size_t n)
 {
     float acc[LANES] = {0};
-    size_t j = 0;
-    for (; j + LANES <= n; j += LANES)
-        for (size_t k = 0; k < LANES; k++) acc[k] += a[j + k] * b[j + k];
-    for (size_t k = 0; j < n; j++, k++) acc[k] += a[j] * b[j];
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < LANES; k++) acc[k] += x[i + k] * w[(i + k) * out];
+    for (size_t k = 0; i < n; i++, k++) acc[k] += x[i] * w[i * out];
     for (size_t width = LANES / 2; width > 0; width /= 2)
         for (size_t k = 0; k < width; k++) acc[k] += acc[k + width];
     return acc[0];
 }
 
 void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
-                         size_t out, const float *w, const float *bias, float *y, float *scratch)
+                         size_t out, const float *w, const float *bias, float *y)
 {
     if (out >= LANES) {
         k->gemm(batch, out, in, x, in, 1, w, out, y, out, A2C__INIT_BIAS, bias);
         return;
     }
     /* A narrow head: one dot product per output along the input row. */
-    k->transpose(w, in, out, scratch);
     for (size_t r = 0; r < batch; r++)
         for (size_t j = 0; j < out; j++)
-            y[r * out + j] = bias[j] + dot_lanes(x + r * in, scratch + j * in, in);
+            y[r * out + j] = bias[j] + dot_column(x + r * in, w + j, out, in);
+}
+
+void a2c__linear_weight_grads(const a2c__kernels *k, const float *x, const float *dy,
+                              size_t batch, size_t in, size_t out, float *dw, float *db,
+                              size_t i0, size_t i1, size_t j0, size_t j1, float *scratch)
+{
+    /* db[j] += dy[r][j] over r in order, for columns [j0, j1) */
+    for (size_t r = 0; r < batch && j1 > j0; r++)
+        for (size_t j = j0; j < j1; j++) db[j] += dy[r * out + j];
+    if (i1 <= i0) return;
+    if (out >= LANES) {
+        /* rows [i0, i1) of dW (in x out) += x^T dy: A = x read down its
+         * columns */
+        k->gemm(i1 - i0, out, batch, x + i0, 1, in, dy, out, dw + i0 * out, out, A2C__INIT_C,
+                NULL);
+        return;
+    }
+    /* Narrow: columns [i0, i1) of dW^T (out x in) = dy^T x have long rows,
+     * so compute them in scratch (A = dy read down its columns) and add
+     * them back. */
+    k->gemm(out, i1 - i0, batch, dy, 1, out, x + i0, in, scratch + i0, in, A2C__INIT_ZERO, NULL);
+    for (size_t i = i0; i < i1; i++)
+        for (size_t j = 0; j < out; j++) dw[i * out + j] += scratch[j * in + i];
+}
+
+void a2c__linear_input_grads(const a2c__kernels *k, const float *dy, size_t batch, size_t in,
+                             size_t out, const float *wt, float *dx)
+{
+    k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);
 }
 
 void a2c__linear_backward(const a2c__kernels *k, const float *x, const float *dy, size_t batch,
                           size_t in, size_t out, const float *w, float *dw, float *db, float *dx,
                           float *scratch)
 {
-    k->column_sums(dy, batch, out, db);
-    if (out >= LANES) {
-        /* dW (in x out) += x^T dy: A = x read down its columns. */
-        k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_C, NULL);
-    } else {
-        /* Narrow: dW^T (out x in) = dy^T x has long rows, so compute that
-         * in scratch (A = dy read down its columns) and add it back. */
-        k->gemm(out, in, batch, dy, 1, out, x, in, scratch, in, A2C__INIT_ZERO, NULL);
-        for (size_t i = 0; i < in; i++)
-            for (size_t j = 0; j < out; j++) dw[i * out + j] += scratch[j * in + i];
-    }
+    a2c__linear_weight_grads(k, x, dy, batch, in, out, dw, db, 0, in, 0, out, scratch);
     if (dx) {
         /* dx = dy W^T, with W^T (out x in) in scratch. */
-        float *wt = scratch;
-        k->transpose(w, in, out, wt);
-        k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);
+        k->transpose(w, in, out, scratch);
+        a2c__linear_input_grads(k, dy, batch, in, out, scratch, dx);
     }
 }
 

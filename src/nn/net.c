@@ -18,6 +18,8 @@ typedef struct layer {
     size_t in, out;
     size_t w, b; /* offsets of the weight block and the bias in the flat vector */
     float *h;    /* cached outputs, max_batch x out (activated for hidden layers) */
+    float *d;    /* hidden layers: dL/d pre-activation output, max_batch x out */
+    float *wt;   /* the weights transposed (out x in), for the backward's dx */
 } layer;
 
 struct a2c_net {
@@ -33,10 +35,10 @@ struct a2c_net {
     size_t dist_params;     /* offset of the distribution's parameters */
     float *params, *grads;
     float *obs;             /* cached inputs, max_batch x obs_dim */
-    float *delta[2];        /* backward scratch of the actor side (and a shared trunk) */
-    float *delta_vf[2];     /* and of the critic side: the two may run at once */
+    float *delta_sum;       /* a shared trunk: the value head's share of its top's delta */
     float *dhead, *dvals;   /* loss gradients, max_batch x head_width and max_batch */
-    float *scratch, *scratch_vf; /* linear-kernel scratch per side, scratch_floats each */
+    const float *dy_pi, *dy_vf; /* the gradients the current backward starts from */
+    float *scratch, *scratch_vf; /* narrow heads' dW^T per side, scratch_floats each */
     size_t scratch_floats;
     size_t cached;          /* batch of the last public forward, 0 if none */
     int locked;             /* its trainer is collecting or updating */
@@ -85,10 +87,17 @@ static size_t lay_out(a2c_net *net, unsigned char *block)
         net->vf[l].h = a2c__carve(rows, net->vf[l].out, f, block, &used);
     net->head_pi.h = a2c__carve(rows, net->dist.head_width, f, block, &used);
     net->head_vf.h = a2c__carve(rows, 1, f, block, &used);
-    for (int k = 0; k < 2; k++) {
-        net->delta[k] = a2c__carve(rows, net->max_width, f, block, &used);
-        net->delta_vf[k] = a2c__carve(rows, net->max_width, f, block, &used);
+    for (size_t l = 0; l < net->n_pi; l++) {
+        net->pi[l].d = a2c__carve(rows, net->pi[l].out, f, block, &used);
+        net->pi[l].wt = a2c__carve(net->pi[l].in, net->pi[l].out, f, block, &used);
     }
+    for (size_t l = 0; l < net->n_vf; l++) {
+        net->vf[l].d = a2c__carve(rows, net->vf[l].out, f, block, &used);
+        net->vf[l].wt = a2c__carve(net->vf[l].in, net->vf[l].out, f, block, &used);
+    }
+    net->head_pi.wt = a2c__carve(net->head_pi.in, net->head_pi.out, f, block, &used);
+    net->head_vf.wt = a2c__carve(net->head_vf.in, 1, f, block, &used);
+    net->delta_sum = a2c__carve(rows, net->shared ? net->head_vf.in : 0, f, block, &used);
     net->dhead = a2c__carve(rows, net->dist.head_width, f, block, &used);
     net->dvals = a2c__carve(rows, 1, f, block, &used);
     net->scratch = a2c__carve(1, net->scratch_floats, f, block, &used);
@@ -450,12 +459,12 @@ A2C_API a2c_status a2c_net_seed(a2c_net *net, uint64_t seed)
 /* Runs rows [r0, r0 + batch) of x through a trunk; returns its output
  * rows (x itself for an empty trunk). */
 static const float *trunk_forward(const a2c_net *net, const layer *ls, size_t n,
-                                  const float *x, size_t r0, size_t batch, float *scratch)
+                                  const float *x, size_t r0, size_t batch)
 {
     for (size_t l = 0; l < n; l++) {
         float *y = ls[l].h + r0 * ls[l].out;
         a2c__linear_forward(net->k, x, batch, ls[l].in, ls[l].out, net->params + ls[l].w,
-                            net->params + ls[l].b, y, scratch);
+                            net->params + ls[l].b, y);
         a2c__activation_forward(net->k, net->activation, y, batch * ls[l].out);
         x = y;
     }
@@ -463,10 +472,10 @@ static const float *trunk_forward(const a2c_net *net, const layer *ls, size_t n,
 }
 
 static void head_forward(const a2c_net *net, const layer *head, const float *x, size_t r0,
-                         size_t batch, float *scratch)
+                         size_t batch)
 {
     a2c__linear_forward(net->k, x, batch, head->in, head->out, net->params + head->w,
-                        net->params + head->b, head->h + r0 * head->out, scratch);
+                        net->params + head->b, head->h + r0 * head->out);
 }
 
 void a2c__net_set_inputs(a2c_net *net, const float *obs, size_t r0, size_t batch)
@@ -478,25 +487,25 @@ void a2c__net_set_inputs(a2c_net *net, const float *obs, size_t r0, size_t batch
 void a2c__net_forward_actor(a2c_net *net, size_t r0, size_t batch)
 {
     const float *x = net->obs + r0 * net->obs_dim;
-    const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
-    head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
+    const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch);
+    head_forward(net, &net->head_pi, h, r0, batch);
 }
 
 void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch)
 {
     const float *x = net->obs + r0 * net->obs_dim;
-    const float *h = trunk_forward(net, net->vf, net->n_vf, x, r0, batch, net->scratch_vf);
-    head_forward(net, &net->head_vf, h, r0, batch, net->scratch_vf);
+    const float *h = trunk_forward(net, net->vf, net->n_vf, x, r0, batch);
+    head_forward(net, &net->head_vf, h, r0, batch);
 }
 
 /* Forward over rows whose inputs are in place. */
-static void forward_cached(a2c_net *net, size_t r0, size_t batch, int want_pi)
+void a2c__net_forward_cached(a2c_net *net, size_t r0, size_t batch, int want_pi)
 {
     if (net->shared) {
         const float *x = net->obs + r0 * net->obs_dim;
-        const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch, net->scratch);
-        if (want_pi) head_forward(net, &net->head_pi, h, r0, batch, net->scratch);
-        head_forward(net, &net->head_vf, h, r0, batch, net->scratch);
+        const float *h = trunk_forward(net, net->pi, net->n_pi, x, r0, batch);
+        if (want_pi) head_forward(net, &net->head_pi, h, r0, batch);
+        head_forward(net, &net->head_vf, h, r0, batch);
         return;
     }
     if (want_pi) a2c__net_forward_actor(net, r0, batch);
@@ -509,7 +518,7 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
     if (batch == 0 || r0 > net->max_batch || batch > net->max_batch - r0)
         return A2C_E_INVALID_ARG;
     a2c__net_set_inputs(net, obs, r0, batch);
-    forward_cached(net, r0, batch, want_pi);
+    a2c__net_forward_cached(net, r0, batch, want_pi);
     return A2C_OK;
 }
 
@@ -519,7 +528,7 @@ static void forward_raw(a2c_net *net, const float *obs, size_t batch)
 {
     if (net->norm_obs) a2c__rms_normalize(&net->obs_rms, obs, batch, net->clip_obs, net->obs);
     else a2c__net_set_inputs(net, obs, 0, batch);
-    forward_cached(net, 0, batch, 1);
+    a2c__net_forward_cached(net, 0, batch, 1);
 }
 
 /* ---- health: saturated units ---- */
@@ -661,23 +670,76 @@ A2C_API a2c_status a2c_net_act(a2c_net *net, const float *obs, size_t batch, int
 
 /* ---- backward ---- */
 
-/* Backpropagates d (dL/d output of the trunk's last layer, rows
- * [r0, r0 + batch)) through the trunk, using `spare` as the second buffer.
- * Both buffers are overwritten. */
-static void trunk_backward(a2c_net *net, const layer *ls, size_t n, size_t r0, size_t batch,
-                           float *d, float *spare, float *scratch)
+/* The backward runs in three stages, each of which threads may share:
+ * the weights transposed (per side), the deltas (dL/d each hidden layer's
+ * pre-activation output, per row), and the weight and bias gradients (per
+ * output entry: each a sum over the rows in order).  No stage's result
+ * depends on how it is divided, so neither does the gradient. */
+
+void a2c__net_backward_begin(a2c_net *net, const float *dlogits, const float *dvalues)
 {
-    const float *x0 = net->obs + r0 * net->obs_dim;
+    net->dy_pi = dlogits;
+    net->dy_vf = dvalues;
+}
+
+/* The layers of one side whose inputs' gradients are needed: every hidden
+ * layer but the first, and the head(s) above a trunk. */
+void a2c__net_backward_transpose(a2c_net *net, int side)
+{
+    const layer *ls = side ? net->vf : net->pi;
+    const size_t n = side ? net->n_vf : net->n_pi;
+    if ((side == 1 && net->shared) || n == 0) return;
+    for (size_t l = 1; l < n; l++)
+        net->k->transpose(net->params + ls[l].w, ls[l].in, ls[l].out, ls[l].wt);
+    const layer *head = side ? &net->head_vf : &net->head_pi;
+    net->k->transpose(net->params + head->w, head->in, head->out, head->wt);
+    if (net->shared)
+        net->k->transpose(net->params + net->head_vf.w, net->head_vf.in, 1, net->head_vf.wt);
+}
+
+/* Rows [r0, r0 + rows) of a trunk's deltas, from its top layer's (in
+ * place) down. */
+static void trunk_deltas(const a2c_net *net, const layer *ls, size_t n, size_t r0, size_t rows)
+{
     for (size_t l = n; l-- > 0;) {
         const layer *L = &ls[l];
-        a2c__activation_backward(net->k, net->activation, L->h + r0 * L->out, d, batch * L->out);
-        const float *x = l > 0 ? ls[l - 1].h + r0 * ls[l - 1].out : x0;
-        a2c__linear_backward(net->k, x, d, batch, L->in, L->out, net->params + L->w,
-                             net->grads + L->w, net->grads + L->b, l > 0 ? spare : NULL, scratch);
-        float *t = d;
-        d = spare;
-        spare = t;
+        float *d = L->d + r0 * L->out;
+        a2c__activation_backward(net->k, net->activation, L->h + r0 * L->out, d, rows * L->out);
+        if (l > 0)
+            a2c__linear_input_grads(net->k, d, rows, L->in, L->out, L->wt,
+                                    ls[l - 1].d + r0 * L->in);
     }
+}
+
+void a2c__net_backward_deltas(a2c_net *net, int side, size_t r0, size_t rows)
+{
+    const size_t n = side ? net->n_vf : net->n_pi;
+    if ((side == 1 && net->shared) || n == 0) return;
+    const layer *ls = side ? net->vf : net->pi, *top = &ls[n - 1];
+    float *d = top->d + r0 * top->out;
+    if (!net->shared) {
+        const layer *head = side ? &net->head_vf : &net->head_pi;
+        const float *dy = side ? net->dy_vf : net->dy_pi;
+        if (!dy) return;
+        a2c__linear_input_grads(net->k, dy + r0 * head->out, rows, head->in, head->out, head->wt,
+                                d);
+        trunk_deltas(net, ls, n, r0, rows);
+        return;
+    }
+    /* One trunk under both heads: its output gradient is the sum of the
+     * two heads' input gradients. */
+    const float *dy_pi = net->dy_pi, *dy_vf = net->dy_vf;
+    if (!dy_pi && !dy_vf) return;
+    const layer *hp = &net->head_pi, *hv = &net->head_vf;
+    if (dy_pi) a2c__linear_input_grads(net->k, dy_pi + r0 * hp->out, rows, hp->in, hp->out,
+                                       hp->wt, d);
+    if (dy_vf) {
+        float *sum = dy_pi ? net->delta_sum + r0 * top->out : d;
+        a2c__linear_input_grads(net->k, dy_vf + r0, rows, hv->in, 1, hv->wt, sum);
+        if (dy_pi)
+            for (size_t k = 0; k < rows * top->out; k++) d[k] += sum[k];
+    }
+    trunk_deltas(net, ls, n, r0, rows);
 }
 
 /* Last hidden output rows of a trunk (the observations if it is empty). */
@@ -686,60 +748,65 @@ static const float *trunk_top(const a2c_net *net, const layer *ls, size_t n, siz
     return n > 0 ? ls[n - 1].h + r0 * ls[n - 1].out : net->obs + r0 * net->obs_dim;
 }
 
-static void head_backward(a2c_net *net, const layer *head, const float *x, size_t batch,
-                          const float *dy, float *dx, float *scratch)
+/* Part `part` of a layer's weight and bias gradients over `batch` rows. */
+static void layer_grads(a2c_net *net, const layer *L, const float *x, const float *dy,
+                        size_t batch, unsigned part, unsigned parts, float *scratch)
 {
-    a2c__linear_backward(net->k, x, dy, batch, head->in, head->out, net->params + head->w,
-                         net->grads + head->w, net->grads + head->b, dx, scratch);
+    a2c__linear_weight_grads(net->k, x, dy, batch, L->in, L->out, net->grads + L->w,
+                             net->grads + L->b, a2c__part_start(L->in, part, parts, 8),
+                             a2c__part_start(L->in, part + 1, parts, 8),
+                             a2c__part_start(L->out, part, parts, 8),
+                             a2c__part_start(L->out, part + 1, parts, 8), scratch);
 }
 
-/* One side (head, then trunk) of separate trunks, rows [r0, r0 + batch). */
-static void side_backward(a2c_net *net, const layer *trunk, size_t n, const layer *head,
-                          size_t r0, size_t batch, const float *dy, float *const delta[2],
-                          float *scratch)
+void a2c__net_backward_weights(a2c_net *net, int side, size_t batch, unsigned part,
+                               unsigned parts)
 {
-    const float *h = trunk_top(net, trunk, n, r0);
-    head_backward(net, head, h, batch, dy, n > 0 ? delta[0] : NULL, scratch);
-    trunk_backward(net, trunk, n, r0, batch, delta[0], delta[1], scratch);
+    if (side == 1 && net->shared) return;
+    const layer *ls = side ? net->vf : net->pi;
+    const size_t n = side ? net->n_vf : net->n_pi;
+    const float *dy_pi = side ? NULL : net->dy_pi;
+    const float *dy_vf = side || net->shared ? net->dy_vf : NULL;
+    if (!dy_pi && !dy_vf) return;
+    float *scratch = side ? net->scratch_vf : net->scratch;
+    const float *top = trunk_top(net, ls, n, 0);
+    if (dy_pi) layer_grads(net, &net->head_pi, top, dy_pi, batch, part, parts, scratch);
+    if (dy_vf) layer_grads(net, &net->head_vf, top, dy_vf, batch, part, parts, scratch);
+    for (size_t l = 0; l < n; l++)
+        layer_grads(net, &ls[l], l > 0 ? ls[l - 1].h : net->obs, ls[l].d, batch, part, parts,
+                    scratch);
+}
+
+/* The whole backward of rows [0, batch) on this thread. */
+static void backward_all(a2c_net *net, size_t batch, const float *dlogits, const float *dvalues)
+{
+    a2c__net_backward_begin(net, dlogits, dvalues);
+    for (int side = 0; side < 2; side++) {
+        a2c__net_backward_transpose(net, side);
+        a2c__net_backward_deltas(net, side, 0, batch);
+        a2c__net_backward_weights(net, side, batch, 0, 1);
+    }
 }
 
 void a2c__net_backward_actor(a2c_net *net, size_t batch)
 {
-    side_backward(net, net->pi, net->n_pi, &net->head_pi, 0, batch, net->dhead, net->delta,
-                  net->scratch);
+    a2c__net_backward_begin(net, net->dhead, net->dvals);
+    a2c__net_backward_transpose(net, 0);
+    a2c__net_backward_deltas(net, 0, 0, batch);
+    a2c__net_backward_weights(net, 0, batch, 0, 1);
 }
 
 void a2c__net_backward_critic(a2c_net *net, size_t batch)
 {
-    side_backward(net, net->vf, net->n_vf, &net->head_vf, 0, batch, net->dvals, net->delta_vf,
-                  net->scratch_vf);
+    a2c__net_backward_begin(net, net->dhead, net->dvals);
+    a2c__net_backward_transpose(net, 1);
+    a2c__net_backward_deltas(net, 1, 0, batch);
+    a2c__net_backward_weights(net, 1, batch, 0, 1);
 }
 
-static void backward_rows(a2c_net *net, size_t r0, size_t batch, const float *dlogits,
-                          const float *dvalues)
+void a2c__net_backward_shared(a2c_net *net, size_t batch)
 {
-    if (!net->shared) {
-        if (dlogits)
-            side_backward(net, net->pi, net->n_pi, &net->head_pi, r0, batch, dlogits, net->delta,
-                          net->scratch);
-        if (dvalues)
-            side_backward(net, net->vf, net->n_vf, &net->head_vf, r0, batch, dvalues,
-                          net->delta_vf, net->scratch_vf);
-        return;
-    }
-    /* One trunk under both heads: its output gradient is the sum of the
-     * two heads' input gradients. */
-    float *d0 = net->delta[0], *d1 = net->delta[1];
-    const float *h = trunk_top(net, net->pi, net->n_pi, r0);
-    float *dx = net->n_pi > 0 ? d0 : NULL;
-    if (dlogits) head_backward(net, &net->head_pi, h, batch, dlogits, dx, net->scratch);
-    if (dvalues) head_backward(net, &net->head_vf, h, batch, dvalues, dx ? d1 : NULL, net->scratch);
-    if (!dx || (!dlogits && !dvalues)) return;
-    const size_t m = batch * net->head_pi.in;
-    if (!dlogits) memcpy(d0, d1, m * sizeof *d0);
-    else if (dvalues)
-        for (size_t k = 0; k < m; k++) d0[k] += d1[k];
-    trunk_backward(net, net->pi, net->n_pi, r0, batch, d0, d1, net->scratch);
+    backward_all(net, batch, net->dhead, net->dvals);
 }
 
 A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlogits,
@@ -756,13 +823,8 @@ A2C_API a2c_status a2c_net_backward(a2c_net *net, size_t batch, const float *dlo
         return a2c__fail(A2C_E_NONFINITE, __func__, "dlogits holds NaN or infinity");
     if (dvalues && !a2c__all_finite(dvalues, batch))
         return a2c__fail(A2C_E_NONFINITE, __func__, "dvalues holds NaN or infinity");
-    backward_rows(net, 0, batch, dlogits, dvalues);
+    backward_all(net, batch, dlogits, dvalues);
     return A2C_OK;
-}
-
-void a2c__net_backward_shared(a2c_net *net, size_t batch)
-{
-    backward_rows(net, 0, batch, net->dhead, net->dvals);
 }
 
 /* ---- checkpoints ---- */

@@ -59,6 +59,9 @@ a2c_status a2c__net_forward_rows(a2c_net *net, const float *obs, size_t r0, size
 void a2c__net_set_inputs(a2c_net *net, const float *obs, size_t r0, size_t batch);
 void a2c__net_forward_actor(a2c_net *net, size_t r0, size_t batch);
 void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch);
+/* Both sides (or with want_pi 0 the critic's) over rows whose inputs are
+ * in place; disjoint rows may run on different threads at once. */
+void a2c__net_forward_cached(a2c_net *net, size_t r0, size_t batch, int want_pi);
 /* Cached outputs: the action head's row `row` (head_width floats) and the
  * value of row `row`; rows are contiguous. */
 const float *a2c__net_head(const a2c_net *net, size_t row);
@@ -128,6 +131,25 @@ float *a2c__net_dist_grads(a2c_net *net);
 void a2c__net_backward_actor(a2c_net *net, size_t batch);
 void a2c__net_backward_critic(a2c_net *net, size_t batch);
 void a2c__net_backward_shared(a2c_net *net, size_t batch);
+
+/* The same backward in stages, for a pool of threads.  Sides: 0 the actor
+ * (with a shared trunk: everything), 1 the critic (nothing with a shared
+ * trunk).  Each stage must finish, on every side, before the next starts;
+ * within a stage, different sides, or different rows / parts of one side,
+ * may run on different threads at once.
+ *   begin      the loss gradients the backward starts from (NULL: that
+ *              head gets none), from one thread;
+ *   transpose  the side's weights, for its deltas;
+ *   deltas     rows [r0, r0 + rows) of every hidden layer's delta;
+ *   weights    part `part` of `parts` of every weight and bias gradient
+ *              of the side, summed over rows [0, batch).
+ * However rows and parts are divided, the gradient is the same bits as
+ * the one-thread backward's. */
+void a2c__net_backward_begin(a2c_net *net, const float *dlogits, const float *dvalues);
+void a2c__net_backward_transpose(a2c_net *net, int side);
+void a2c__net_backward_deltas(a2c_net *net, int side, size_t r0, size_t rows);
+void a2c__net_backward_weights(a2c_net *net, int side, size_t batch, unsigned part,
+                               unsigned parts);
 
 /* ---- checkpoints: the net section ---- */
 

@@ -327,8 +327,8 @@ void print_train_help(FILE *fp)
           "                           the first run with --resume\n"
           "  --seed S                 seed of everything random (0)\n"
           "  --n-envs N               parallel environments (the preset's, else 1)\n"
-          "  --threads 1|2            threads for training (2 if the machine has 2 CPUs);\n"
-          "                           the results are the same either way\n"
+          "  --threads N              threads for training, 1..256 (2 if the machine has 2\n"
+          "                           or more CPUs); the results are the same either way\n"
           "  --net-arch 64,64|dict(pi=[..],vf=[..])\n"
           "                           SB3's net_arch: hidden layer widths (64,64)\n"
           "  --activation tanh|relu   the same as --activation-fn\n"
@@ -969,9 +969,129 @@ static void print_health(FILE *fp, const progress *p)
                 (unsigned long long)p->last.rollbacks, p->last.lr_scale);
 }
 
-/* ---- the command ---- */
+#ifdef A2C_CLI_MPI
+/* ---- a2c-mpi: this command on every rank of MPI_COMM_WORLD ----
+ *
+ * Built with -DA2C_CLI_MPI into a2c-mpi (make mpi; docs/mpi.md) and
+ * started with mpirun.  -n/--n-timesteps counts the env steps of all ranks:
+ * each rank takes n / ranks (rounded down; whole rollouts, as always).
+ * Each rank trains on its own n_envs environments, seeded
+ * a2c_mpi_rank_seed(seed, rank), and liba2c_mpi averages the gradients at
+ * every update.  Rank 0 alone prints, logs, evaluates and saves: the other
+ * ranks' stdout goes to /dev/null and they print only their errors (an
+ * error every rank meets, such as a bad flag, is printed by each).  The
+ * timesteps, episodes and steps/s shown and logged are those of all ranks;
+ * the mean return is that of rank 0's last 100 episodes.  Every rank stops
+ * after the same update (a signal to any of them stops all).  A rank that
+ * fails exits through fail(), and the exit handler then aborts the whole
+ * job, so that no rank waits forever for it.  One thread per rank unless
+ * --threads is given. */
+#include <a2c/a2c_mpi.h>
+
+static struct {
+    int rank, size;
+    a2c_mpi *group;
+} mpi = {0, 1, NULL};
+
+/* At exit, unless the run ended well: aborts the job.  Ranks other than 0
+ * first give rank 0 a second, in case it meets the same failure and is
+ * still saving the last good parameters (a diverged run) or printing. */
+static void abort_unless_finalized(void)
+{
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized) return;
+    if (mpi.rank > 0) {
+        const struct timespec grace = {1, 0};
+        nanosleep(&grace, NULL);
+    }
+    MPI_Abort(MPI_COMM_WORLD, 2);
+}
+
+static void mpi_start(int *argc, char ***argv)
+{
+    /* whole lines: the ranks' messages then never mix within a line */
+    static char line[BUFSIZ];
+    setvbuf(stderr, line, _IOLBF, sizeof line);
+    if (MPI_Init(argc, argv) != MPI_SUCCESS) fail("MPI_Init failed");
+    atexit(abort_unless_finalized);
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
+    if (mpi.rank > 0 && !freopen("/dev/null", "w", stdout))
+        fail("rank %d: cannot send its stdout to /dev/null", mpi.rank);
+}
+
+/* After parsing: this rank's seed and share of the steps; what only
+ * rank 0 does is taken from the others' request. */
+static void mpi_setup(train_request *req)
+{
+    if (req->resume)
+        fail("--resume: a2c-mpi cannot resume a run yet (every rank would continue the "
+             "checkpoint's generators); use a2c train");
+    if (req->timesteps < (uint64_t)mpi.size)
+        fail("-n/--n-timesteps %llu is less than one step for each of the %d ranks",
+             (unsigned long long)req->timesteps, mpi.size);
+    const uint64_t seed = a2c_mpi_rank_seed(req->seed, mpi.rank);
+    if (a2c_config_set_int(req->cfg, A2C_PARAM_SEED, (int64_t)seed) != A2C_OK)
+        fail("cannot set the seed of rank %d%s", mpi.rank, library_detail());
+    int threads_given = 0;
+    for (size_t k = 0; k < req->n_given; k++)
+        threads_given |= strcmp(req->given[k].name, "n_threads") == 0;
+    if (mpi.size > 1 && !threads_given) {
+        if (a2c_config_set_int(req->cfg, A2C_PARAM_N_THREADS, 1) != A2C_OK)
+            fail("cannot set the number of threads%s", library_detail());
+        req->threads = 1;
+    }
+    if (mpi.rank > 0) {
+        req->save = req->log_path = req->log_dir = NULL;
+        req->eval_freq = req->save_freq = 0;
+        req->eval_episodes = 0;
+    }
+}
+
+static void mpi_attach(a2c_trainer *tr)
+{
+    if (a2c_mpi_attach(tr, MPI_COMM_WORLD, &mpi.group) != A2C_OK)
+        fail("rank %d cannot join the other ranks: %s", mpi.rank, a2c_mpi_last_error());
+}
+
+/* on_update, on rank 0, with the totals of all ranks; every rank returns
+ * the same decision. */
+static int on_update_mpi(const a2c_train_stats *s, void *user)
+{
+    uint64_t sums[2] = {s->episodes, stop_signal != 0};
+    if (MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD) !=
+        MPI_SUCCESS)
+        fail("rank %d: MPI_Allreduce failed", mpi.rank);
+    a2c_train_stats all = *s;
+    all.timesteps = s->timesteps * (uint64_t)mpi.size;
+    all.episodes = sums[0];
+    all.steps_per_second = s->steps_per_second * mpi.size;
+    int stop = sums[1] != 0;
+    if (mpi.rank == 0) stop |= on_update(&all, user);
+    if (MPI_Bcast(&stop, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        fail("rank %d: MPI_Bcast failed", mpi.rank);
+    return stop;
+}
+
+static int train_command(int argc, char **argv);
 
 int cmd_train(int argc, char **argv)
+{
+    mpi_start(&argc, &argv);
+    const int status = train_command(argc, argv);
+    MPI_Finalize();
+    return status;
+}
+#endif /* A2C_CLI_MPI */
+
+/* ---- the command ---- */
+
+#ifdef A2C_CLI_MPI
+static int train_command(int argc, char **argv)
+#else
+int cmd_train(int argc, char **argv)
+#endif
 {
     train_request req;
     train_parse(argc, argv, &req);
@@ -980,6 +1100,9 @@ int cmd_train(int argc, char **argv)
         print_train_help(stdout);
         return 0;
     }
+#ifdef A2C_CLI_MPI
+    mpi_setup(&req);
+#endif
     const char *env_id = req.env_id, *save = req.save, *resume = req.resume;
     const uint32_t eval_episodes = req.eval_episodes;
     const int json = req.json;
@@ -994,6 +1117,9 @@ int cmd_train(int argc, char **argv)
     a2c_status rc = a2c_trainer_create(&tr, cfg, env);
     if (rc != A2C_OK)
         fail("cannot create the trainer: %s%s", a2c_strerror(rc), library_detail());
+#ifdef A2C_CLI_MPI
+    mpi_attach(tr);
+#endif
     if (resume) resume_from(&req, tr);
     const uint64_t start_steps = a2c_trainer_timesteps(tr);
     if (resume && timesteps <= start_steps)
@@ -1027,12 +1153,24 @@ int cmd_train(int argc, char **argv)
     if (a2c_monitor_create(&p.monitor, cfg) != A2C_OK)
         fail("cannot create the health monitor: %s", library_detail());
     if (resume) describe_resume(&req, start_steps);
+#ifdef A2C_CLI_MPI
+    if (mpi.rank == 0)
+        fprintf(stderr, "training A2C on %s: %llu timesteps in all, %d MPI ranks of %u envs "
+                "(%llu timesteps each), seed %llu, %d thread%s a rank\n", env_id,
+                (unsigned long long)timesteps, mpi.size, n_envs,
+                (unsigned long long)(timesteps / (uint64_t)mpi.size), (unsigned long long)seed,
+                threads, threads > 1 ? "s" : "");
+    install_stop_handlers();
+    const double t0 = wall_clock();
+    rc = a2c_trainer_learn(tr, timesteps / (uint64_t)mpi.size, on_update_mpi, &p);
+#else
     fprintf(stderr, "training A2C on %s: %llu timesteps, %u envs, seed %llu, %d thread%s\n",
             env_id, (unsigned long long)timesteps, n_envs, (unsigned long long)seed, threads,
             threads > 1 ? "s" : "");
     install_stop_handlers();
     const double t0 = wall_clock();
     rc = a2c_trainer_learn(tr, timesteps, on_update, &p);
+#endif
     const double wall = wall_clock() - t0;
     if (p.live) fputc('\n', stderr);
     run_log_close(p.log);
@@ -1042,7 +1180,11 @@ int cmd_train(int argc, char **argv)
     if (p.error[0]) fail("%s", p.error);
     if (rc == A2C_E_NONFINITE) save_diverged(save, tr, &p);
     if (rc != A2C_OK) fail("training failed: %s%s", a2c_strerror(rc), library_detail());
+#ifdef A2C_CLI_MPI
+    const uint64_t done = a2c_trainer_timesteps(tr) * (uint64_t)mpi.size; /* all ranks' */
+#else
     const uint64_t done = a2c_trainer_timesteps(tr);
+#endif
     const double sps = wall > 0.0 ? (double)(done - start_steps) / wall : 0.0;
     errno = 0;
     if (save && (rc = a2c_trainer_save(tr, save)) != A2C_OK)
@@ -1063,6 +1205,9 @@ int cmd_train(int argc, char **argv)
     const int sig = stop_signal; /* possibly one that came during the evaluation */
 
     FILE *summary = json ? stderr : stdout;
+#ifdef A2C_CLI_MPI
+    if (mpi.rank > 0) summary = stdout; /* /dev/null there */
+#endif
     if (sig)
         fprintf(summary, "interrupted by %s at timestep %llu of %llu%s\n", signal_name(sig),
                 (unsigned long long)done, (unsigned long long)timesteps,
@@ -1118,6 +1263,9 @@ int cmd_train(int argc, char **argv)
     }
     fflush(stdout);
     a2c_monitor_destroy(p.monitor);
+#ifdef A2C_CLI_MPI
+    a2c_mpi_detach(mpi.group);
+#endif
     a2c_trainer_destroy(tr);
     a2c_env_close(env);
     train_request_free(&req);

@@ -63,7 +63,7 @@ CLOSE_FN = ctypes.CFUNCTYPE(None, c_p)
 SAVE_STATE_FN = ctypes.CFUNCTYPE(ctypes.c_int, c_p, ctypes.c_uint32, c_p)
 LOAD_STATE_FN = ctypes.CFUNCTYPE(ctypes.c_int, c_p, ctypes.c_uint32, c_p)
 
-# Mirrors struct a2c_env in include/a2c/a2c.h field for field (v1, then v2).
+# Mirrors struct a2c_env in include/a2c/a2c.h field for field (v1, v2, v3).
 a2c_env._fields_ = [
     ("version", ctypes.c_uint32),
     ("num_envs", ctypes.c_uint32),
@@ -83,6 +83,7 @@ a2c_env._fields_ = [
     ("state_size", ctypes.c_uint32),
     ("save_state", SAVE_STATE_FN),
     ("load_state", LOAD_STATE_FN),
+    ("flags", ctypes.c_uint32),
 ]
 
 
