@@ -45,7 +45,7 @@ static void parse(int argc, char **argv)
         cli_fail_jump = NULL;
         if (!req.help) {
             if (!req.cfg || !req.env_id) die("parsed without a config or an --env");
-            if (req.n_envs < 1 || req.threads < 1 || req.threads > 2)
+            if (req.n_envs < 1 || req.threads < 1 || req.threads > 256)
                 die("parsed with n_envs or threads out of range");
             if (req.eval_freq && !req.eval_freq_episodes)
                 die("parsed --eval-freq without evaluation episodes");
