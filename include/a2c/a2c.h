@@ -785,14 +785,18 @@ A2C_API size_t a2c_rollout_size(const a2c_rollout *ro);
  * statistics below and may stop training.  Nothing is allocated per step
  * or per update.
  *
- * With A2C_PARAM_N_THREADS = 2 (and separate trunks), a helper thread does
- * the actor's half of every pass while the calling thread does the
- * critic's: the same operations either way, so the same results, bit for
- * bit.  The helper lives only during a2c_trainer_learn; the trainer times
- * both ways of working now and then and keeps the faster, so a busy
- * machine falls back to one thread.  Environment and training callbacks
- * always run on the calling thread.  Platforms without C11 threads
- * (__STDC_NO_THREADS__) use one thread.
+ * With A2C_PARAM_N_THREADS = N > 1, N - 1 helper threads share every pass
+ * with the calling thread: forward passes by rows, the backward by rows
+ * and by gradient entries, the optimizer by parameter ranges, the loss and
+ * its sums by side (docs/api.md, "Threads").  No split changes an
+ * operation or the order of a sum, so the results are the same, bit for
+ * bit, for every N.  The helpers live only during a2c_trainer_learn; the
+ * trainer times working alone and on every thread now and then and keeps
+ * the faster, so a busy machine, or a net too small to share, falls back to
+ * one thread.  Training and episode callbacks always run on the calling
+ * thread, and so does every environment callback unless the table allows
+ * concurrent steps (A2C_ENV_CONCURRENT_STEP).  Push-style trainers use one
+ * thread.  Platforms without threads use one thread.
  */
 
 typedef struct a2c_trainer a2c_trainer;

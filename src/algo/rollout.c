@@ -254,8 +254,13 @@ void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32
     else memcpy(ro->actions + at, actions, n * sizeof *actions);
     memcpy(ro->rewards + at, rewards, n * sizeof *rewards);
     memcpy(ro->episode_starts + at, episode_starts, n * sizeof *episode_starts);
-    memcpy(ro->values + at, values, n * sizeof *values);
+    if (values) memcpy(ro->values + at, values, n * sizeof *values);
     ro->pos = t + 1;
+}
+
+void a2c__rollout_store_values(a2c_rollout *ro, const float *values)
+{
+    memcpy(ro->values, values, ro->n_steps * ro->n_envs * sizeof *values);
 }
 
 void a2c__rollout_finish(a2c_rollout *ro, double gamma, double gae_lambda,

@@ -16,10 +16,12 @@ void a2c__gae(size_t n_steps, size_t n_envs, double gamma, double gae_lambda,
  * or, for a continuous rollout, box), without
  * the checks of a2c_rollout_add (the trainer's inputs are its own) and
  * without log-probabilities (A2C never reads them): the size becomes
- * t + 1. */
+ * t + 1.  With values NULL, the values are stored later, for every step
+ * at once, by a2c__rollout_store_values (n_steps x n_envs floats). */
 void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32_t *actions,
                         const float *box, const float *rewards, const float *episode_starts,
                         const float *values);
+void a2c__rollout_store_values(a2c_rollout *ro, const float *values);
 /* a2c_rollout_create or, with box_dim > 0, a2c_rollout_create_box, for
  * public function `fn`. */
 a2c_status a2c__rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim,

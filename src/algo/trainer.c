@@ -37,7 +37,7 @@ typedef struct mode_chooser {
     uint64_t left, keep;   /* units until the next step; current keep length */
     double mark;           /* when the current probe began */
     double alone_seconds;  /* the last probe alone */
-    double spent;          /* a probe of the env steps: seconds inside them so far */
+    double spent;          /* seconds inside the chooser's work so far */
 } mode_chooser;
 
 /* One side's share of the flat vector: up to three ranges, in the order
@@ -101,12 +101,14 @@ struct a2c_trainer {
     int threads;
     unsigned parts;            /* threads the current pass is split over */
     uint32_t *part_result;     /* per thread: an env range's first failure, a divergence */
-    /* whether passes use every thread or run alone: both ways are timed
-     * now and then and the faster kept (a busy machine can make the
-     * helpers a loss); results are the same either way.  The env steps
-     * (A2C_ENV_CONCURRENT_STEP) are chosen for apart. */
+    /* whether each kind of work uses every thread or runs alone: both
+     * ways are timed now and then and the faster kept (hand-overs can cost
+     * more than small passes save, and a busy machine can make the helpers
+     * a loss); results are the same either way.  The collection's forward
+     * passes, the updates and the env steps (A2C_ENV_CONCURRENT_STEP) are
+     * chosen for apart. */
     int pin_mode; /* tests: -1 chooses, 0 always alone, 1 always every thread */
-    mode_chooser chooser, env_chooser;
+    mode_chooser forward_chooser, update_chooser, env_chooser;
     /* health (the 0.2 fields of a2c_train_stats): the policy's change is
      * measured on kl_rows rows of the batch spread evenly */
     size_t kl_rows;
@@ -348,31 +350,36 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
  *
  * Every pass is split between the pool's threads (part 0 is the calling
  * thread's) in ways that change no result (see pool.h):
- *   - the forward passes by rows, and with separate trunks and an even
- *     number of threads by side first (half the threads take the actor,
- *     half the critic);
- *   - the backward in the net's stages (net.h): the deltas like the
- *     forward, the weight gradients by entries of every layer;
+ *   - the forward passes by rows: with separate trunks, the collection
+ *     runs only the actor, step by step, and the critic takes every row
+ *     of the rollout in one pass at its end (the parameters do not change
+ *     in between, so the values are the same bits);
+ *   - the backward in the net's stages (net.h): the deltas by rows (with
+ *     separate trunks and an even number of threads, half the threads take
+ *     the actor and half the critic), the weight gradients by entries of
+ *     every layer;
  *   - the optimizer by ranges of the flat vector;
  *   - the loss, the norm's sums of squares and the health signals by side
  *     (sums in a fixed order: one thread per side).
  * With separate trunks and at most two threads, each side's whole
- * backward and update stay on one thread (the actor's on the helper),
- * which needs two hand-overs per update instead of six. */
+ * backward and update stay on one thread, the actor's on the calling
+ * thread (which runs the actor's forward passes) and the critic's on the
+ * helper: each side's parameters and activations stay in one core's
+ * cache, and an update needs three hand-overs instead of seven. */
 
-enum { JOB_FORWARD, JOB_BACKWARD, JOB_OPTIMIZE, JOB_LOSS, JOB_DELTAS, JOB_WEIGHTS, JOB_SQUARES,
-       JOB_STEP, JOB_AFTER, JOB_ENV };
+enum { JOB_FORWARD, JOB_CRITIC, JOB_BACKWARD, JOB_OPTIMIZE, JOB_LOSS, JOB_DELTAS, JOB_WEIGHTS,
+       JOB_SQUARES, JOB_STEP, JOB_AFTER, JOB_ENV };
 
 typedef struct job {
     a2c_trainer *tr;
     int kind;
-    size_t r0, rows; /* FORWARD: the rollout rows */
+    size_t r0, rows; /* FORWARD, CRITIC: the rows */
     double progress;
     float scale;
     double adv_mean, adv_scale, policy_loss, entropy_loss, value_loss; /* the loss's halves */
     double sum[2]; /* each side's gradient sum of squares */
     /* each side's health signals, measured where its data is */
-    double saturation, kl, moved[2], size[2];
+    double saturation[2], kl, moved[2], size[2];
     const int32_t *discrete; /* ENV: the actions */
 } job;
 
@@ -417,8 +424,8 @@ static void side_rows(const a2c_trainer *tr, unsigned part, unsigned parts, size
 {
     *side0 = 0;
     *side1 = a2c__net_shared(tr->net) ? 1 : 2;
-    if (*side1 == 2 && parts % 2 == 0) { /* a side per half: the critic on part 0 */
-        *side0 = part % 2 == 0 ? 1 : 0;
+    if (*side1 == 2 && parts % 2 == 0) { /* a side per half: the actor on part 0 */
+        *side0 = part % 2 == 0 ? 0 : 1;
         *side1 = *side0 + 1;
         part /= 2;
         parts /= 2;
@@ -432,7 +439,7 @@ static int side_of(const a2c_trainer *tr, unsigned part, unsigned parts)
 {
     if (a2c__net_shared(tr->net)) return part == 0 ? 2 : -1;
     if (parts == 1) return 2;
-    return part == 0 ? 1 : part == 1 ? 0 : -1;
+    return part < 2 ? (int)part : -1;
 }
 
 /* One side's half of the loss: the policy loss and the actor's health
@@ -454,6 +461,7 @@ static void side_loss(a2c_trainer *tr, job *j, int which)
         j->value_loss = a2c__value_loss(tr->coefs.value_loss, tr->coefs.huber_delta,
                                         a2c__net_values(net, 0), a2c_rollout_returns(tr->ro),
                                         tr->batch, tr->coefs.vf_coef, a2c__net_dvalues(net));
+        j->saturation[1] = a2c__net_trunk_saturation(net, 1, tr->batch);
     }
     a2c__net_backward_transpose(net, which);
 }
@@ -484,14 +492,14 @@ static void run_part(void *arg, unsigned part, unsigned parts)
     int s0, s1;
     size_t r0, n;
     switch (j->kind) {
-    case JOB_FORWARD:
-        side_rows(tr, part, parts, j->rows, &s0, &s1, &r0, &n);
+    case JOB_FORWARD: /* a collection step: the actor, or a shared trunk's both heads */
+    case JOB_CRITIC:  /* the end of a rollout: the critic, separate trunks */
+        r0 = a2c__part_start(j->rows, part, parts, 8);
+        n = a2c__part_start(j->rows, part + 1, parts, 8) - r0;
         if (n == 0) break;
-        if (a2c__net_shared(net)) a2c__net_forward_cached(net, j->r0 + r0, n, 1);
-        for (int w = s0; w < s1 && !a2c__net_shared(net); w++) {
-            if (w == 0) a2c__net_forward_actor(net, j->r0 + r0, n);
-            else a2c__net_forward_critic(net, j->r0 + r0, n);
-        }
+        if (j->kind == JOB_CRITIC) a2c__net_forward_critic(net, j->r0 + r0, n);
+        else if (a2c__net_shared(net)) a2c__net_forward_cached(net, j->r0 + r0, n, 1);
+        else a2c__net_forward_actor(net, j->r0 + r0, n);
         break;
     case JOB_BACKWARD: /* separate trunks, one or two threads: whole sides */
         for (int w = last; w >= first && by_side >= 0; w--) {
@@ -560,15 +568,16 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Chooses between working alone and on every thread: after a warm-up,
- * time PROBE units (updates, or env steps) alone, then up to PROBE on
- * every thread, giving up on the threads as soon as they have taken longer
- * (so a losing probe costs at most one probe alone); run the faster, and
- * measure again after `keep` units, which doubles while the answer stays
- * the same (up to KEEP_MAX) and starts over when it changes.  A machine
- * whose other cores are busy settles on working alone, an idle one on the
- * threads, and neither pays much for measuring.  An env-step chooser
- * counts only the seconds spent inside the steps (`spent`). */
+/* Chooses between doing one kind of work alone and on every thread: after
+ * a warm-up, time PROBE units (forward passes, updates or env steps) alone,
+ * then up to PROBE on every thread, giving up on the threads as soon as
+ * they have taken longer (so a losing probe costs at most one probe
+ * alone); run the faster, and measure again after `keep` units, which
+ * doubles while the answer stays the same (up to KEEP_MAX) and starts over
+ * when it changes.  A machine whose other cores are busy settles on
+ * working alone, an idle one on the threads where they pay, and neither
+ * pays much for measuring.  The clock is the seconds spent inside the
+ * chooser's own work (`spent`), so each kind is timed apart. */
 #define WARMUP 8
 #define PROBE 64
 #define KEEP_MIN 512
@@ -618,6 +627,24 @@ static void start_choosing(mode_chooser *c, int pin)
     c->left = WARMUP;
 }
 
+/* Before a unit of a chooser's work: sets the threads it runs on and, when
+ * choosing, the clock's start in *t0. */
+static void begin_unit(a2c_trainer *tr, mode_chooser *c, double *t0)
+{
+    *t0 = 0.0;
+    if (tr->pool.running > 0 && tr->pin_mode < 0) {
+        *t0 = now_seconds();
+        choose(c, c->spent);
+    }
+    tr->parts = c->use ? a2c__pool_threads(&tr->pool) : 1;
+}
+
+static void end_unit(a2c_trainer *tr, mode_chooser *c, double t0)
+{
+    if (tr->pool.running > 0 && tr->pin_mode < 0) c->spent += now_seconds() - t0;
+    tr->parts = 1;
+}
+
 /* One env step of every sub-environment, on the threads when the table
  * allows it and that is faster (the env chooser times only this). */
 static a2c_status step_envs(a2c_trainer *tr, const char *fn)
@@ -626,28 +653,25 @@ static a2c_status step_envs(a2c_trainer *tr, const char *fn)
     const float *box = tr->box_dim ? tr->box_actions : NULL;
     if (tr->pool.running == 0 || !a2c__vecenv_concurrent(tr->envs))
         return a2c__vecenv_step(tr->envs, discrete, box, fn);
-    mode_chooser *c = &tr->env_chooser;
-    const double t0 = tr->pin_mode < 0 ? now_seconds() : 0.0;
-    if (tr->pin_mode < 0) choose(c, c->spent);
+    double t0;
+    begin_unit(tr, &tr->env_chooser, &t0);
     a2c_status rc;
-    if (!c->use) {
+    if (tr->parts == 1) {
         rc = a2c__vecenv_step(tr->envs, discrete, box, fn);
     } else {
         rc = a2c__vecenv_step_begin(tr->envs, box, fn);
-        if (rc != A2C_OK) return rc;
-        job j;
-        memset(&j, 0, sizeof j);
-        j.tr = tr, j.kind = JOB_ENV, j.discrete = discrete;
-        const unsigned parts = tr->parts;
-        tr->parts = a2c__pool_threads(&tr->pool);
-        run(tr, &j);
-        uint32_t failed = a2c__vecenv_count(tr->envs);
-        for (unsigned k = 0; k < tr->parts; k++)
-            failed = tr->part_result[k] < failed ? tr->part_result[k] : failed;
-        tr->parts = parts;
-        rc = a2c__vecenv_step_finish(tr->envs, failed, fn);
+        if (rc == A2C_OK) {
+            job j;
+            memset(&j, 0, sizeof j);
+            j.tr = tr, j.kind = JOB_ENV, j.discrete = discrete;
+            run(tr, &j);
+            uint32_t failed = a2c__vecenv_count(tr->envs);
+            for (unsigned k = 0; k < tr->parts; k++)
+                failed = tr->part_result[k] < failed ? tr->part_result[k] : failed;
+            rc = a2c__vecenv_step_finish(tr->envs, failed, fn);
+        }
     }
-    if (tr->pin_mode < 0) c->spent += now_seconds() - t0;
+    end_unit(tr, &tr->env_chooser, t0);
     return rc;
 }
 
@@ -684,11 +708,15 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
     a2c_net *net = tr->net;
     const float *obs = net_inputs(tr);
     a2c_status rc = A2C_OK;
+    if (t == 0) a2c__net_prepare_heads(net); /* the parameters stay put until the update */
     a2c__net_set_inputs(net, obs, row0, n);
     job j;
     memset(&j, 0, sizeof j);
     j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
+    double t0;
+    begin_unit(tr, &tr->forward_chooser, &t0);
     run(tr, &j);
+    end_unit(tr, &tr->forward_chooser, t0);
     /* gSDE's exploration matrices: new at the start of every rollout, and
      * every sde_sample_freq steps if that is positive (SB3's
      * collect_rollouts) */
@@ -765,7 +793,7 @@ static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
      * values) */
     a2c__rollout_store(tr->ro, t, obs, tr->actions, tr->box_actions, tr->rewards_f,
                        tr->episode_starts,
-                       a2c__net_values(net, row0));
+                       a2c__net_shared(net) ? a2c__net_values(net, row0) : NULL);
     /* next observations become current; this step's dones start episodes */
     a2c__vecenv_advance(tr->envs);
     if (tr->norm_obs)
@@ -835,26 +863,27 @@ static double kl_log_prob(a2c_trainer *tr, size_t k)
 }
 
 /* After the policy loss, while the net holds the rollout's activations,
- * on the thread that ran it (the helper, with separate trunks): the actor
- * trunk's saturated units, and the KL rows' log-probabilities before the
- * update, taken from the loss's own. */
+ * on the thread that ran it (the actor's): the actor trunk's saturated
+ * units, and the KL rows' log-probabilities before the update, taken from
+ * the loss's own.  (The critic's thread counts its trunk's in side_loss:
+ * reading the other side's activations from another core would cost more
+ * than counting.) */
 static void actor_health_before(a2c_trainer *tr, job *j)
 {
-    j->saturation = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
+    j->saturation[0] = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
     for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = tr->log_probs[kl_row(tr, k)];
 }
 
 /* The rest, on the calling thread, whose data it is: the batch's
- * statistics, the critic trunk's saturated units, the KL rows kept for
- * after the update, and their squared value error. */
-static void critic_health_before(a2c_trainer *tr, a2c_train_stats *st)
+ * statistics, the KL rows kept for after the update, and their squared
+ * value error. */
+static void batch_health_before(a2c_trainer *tr, a2c_train_stats *st)
 {
     const a2c_rollout *ro = tr->ro;
     const float *returns = a2c_rollout_returns(ro);
     mean_std(a2c_rollout_advantages(ro), tr->batch, &st->advantage_mean, &st->advantage_std);
     mean_std(returns, tr->batch, &st->return_mean, &st->return_std);
     st->explained_variance = explained_variance(a2c_rollout_values(ro), returns, tr->batch);
-    st->critic_saturation = a2c__net_trunk_saturation(tr->net, 1, tr->batch);
     const size_t od = tr->obs_dim;
     const float *obs = a2c_rollout_observations(ro);
     double sq = 0.0, ret_sq = 0.0;
@@ -1039,7 +1068,7 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
     j.tr = tr, j.progress = progress, j.scale = 1.0f, j.adv_scale = 1.0;
     a2c_status rc = a2c__loss_prepare(&tr->coefs, tr->dist, tr->batch, actions, box,
                                       advantages, returns, &j.adv_mean, &j.adv_scale);
-    if (rc == A2C_OK) critic_health_before(tr, st);
+    if (rc == A2C_OK) batch_health_before(tr, st);
     double actor_sq = 0.0, critic_sq = 0.0;
     const int shared = a2c__net_shared(net), whole_sides = !shared && tr->parts <= 2;
     if (rc == A2C_OK) {
@@ -1048,6 +1077,7 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
             rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns,
                                terms, tr->log_probs);
             actor_health_before(tr, &j);
+            j.saturation[1] = a2c__net_trunk_saturation(net, 1, tr->batch);
             a2c__net_backward_transpose(net, 0);
         } else {
             /* the policy loss (and with whole sides the actor's backward and
@@ -1085,7 +1115,8 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
         if (reduced == A2C_E_ENV) return reduced;
         if (rc == A2C_OK || rc == A2C_E_NONFINITE) rc = reduced;
     }
-    st->actor_saturation = j.saturation;
+    st->actor_saturation = j.saturation[0];
+    st->critic_saturation = j.saturation[1];
     /* clip_grad_norm_; a finite norm means finite gradients, so the
      * optimizer need not look again */
     const double norm = sqrt(actor_sq + critic_sq);
@@ -1117,6 +1148,7 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
      * on the KL rows: the actor's thread the policy's change, the
      * critic's its values (only when the guard tests for loss jumps) */
     const int values = watches_jumps(tr);
+    a2c__net_invalidate(net); /* the parameters move now: no cached rows or head copies */
     if (!shared) a2c__net_set_inputs(net, tr->kl_obs, 0, tr->kl_rows);
     uint32_t diverged = 0;
     if (whole_sides) {
@@ -1218,10 +1250,27 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
                                  uint64_t start_steps, a2c_train_callback callback, void *user,
                                  int *stop, const char *fn)
 {
-    /* in the spare rows */
-    a2c_status rc = a2c__net_forward_rows(tr->net, net_inputs(tr), tr->batch, tr->n_envs, 0);
-    if (rc != A2C_OK) return a2c__fail_status(rc, fn);
-    memcpy(tr->last_values, a2c__net_values(tr->net, tr->batch), tr->n_envs * sizeof(float));
+    /* the values of the last observations, in the spare rows, and with
+     * separate trunks of every row of the rollout too, in one pass */
+    double t0;
+    begin_unit(tr, &tr->update_chooser, &t0);
+    a2c_net *net = tr->net;
+    a2c_status rc = A2C_OK;
+    if (a2c__net_shared(net)) {
+        rc = a2c__net_forward_rows(net, net_inputs(tr), tr->batch, tr->n_envs, 0);
+    } else {
+        a2c__net_set_inputs(net, net_inputs(tr), tr->batch, tr->n_envs);
+        job j;
+        memset(&j, 0, sizeof j);
+        j.tr = tr, j.kind = JOB_CRITIC, j.r0 = 0, j.rows = tr->batch + tr->n_envs;
+        run(tr, &j);
+        a2c__rollout_store_values(tr->ro, a2c__net_values(net, 0));
+    }
+    if (rc != A2C_OK) {
+        end_unit(tr, &tr->update_chooser, t0);
+        return a2c__fail_status(rc, fn);
+    }
+    memcpy(tr->last_values, a2c__net_values(net, tr->batch), tr->n_envs * sizeof(float));
     a2c__rollout_finish(tr->ro, tr->gamma, tr->gae_lambda, tr->last_values, tr->episode_starts);
     double progress = 1.0 - (double)tr->timesteps / (double)total_timesteps;
     progress = progress < 0.0 ? 0.0 : progress; /* the last rollout may overshoot */
@@ -1230,6 +1279,7 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
     memset(&st, 0, sizeof st);
     st.size = (uint32_t)sizeof st;
     rc = update(tr, progress, &st, fn);
+    end_unit(tr, &tr->update_chooser, t0);
     if (rc != A2C_OK) return rc;
     st.lr_scale = tr->lr_scale;
     st.rollbacks = tr->rollbacks;
@@ -1262,8 +1312,9 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
     a2c__net_lock(tr->net, 1);
     /* the updates keep the gradient zero; a host may have used it between calls */
     a2c_net_zero_grad(tr->net);
-    const int have_helpers = a2c__pool_start(&tr->pool) > 0;
-    start_choosing(&tr->chooser, tr->pin_mode); /* warm up alone unless pinned */
+    a2c__pool_start(&tr->pool); /* fewer helpers (even none) if threads cannot be made */
+    start_choosing(&tr->forward_chooser, tr->pin_mode); /* warm up alone unless pinned */
+    start_choosing(&tr->update_chooser, tr->pin_mode);
     start_choosing(&tr->env_chooser, tr->pin_mode);
     if (tr->need_reset) A2C_TRY(reset_all(tr, fn));
     const double start = now_seconds();
@@ -1275,8 +1326,6 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                            (unsigned long long)tr->timesteps);
             goto fail;
         }
-        if (have_helpers && tr->pin_mode < 0) choose(&tr->chooser, now_seconds());
-        tr->parts = tr->chooser.use ? a2c__pool_threads(&tr->pool) : 1;
         for (size_t t = 0; t < tr->n_steps; t++) A2C_TRY(collect_step(tr, t, fn));
         int stop = 0;
         A2C_TRY(finish_rollout(tr, total_timesteps, start, start_steps, callback, user, &stop,

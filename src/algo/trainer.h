@@ -58,8 +58,8 @@ void a2c__guard_read(a2c__reader *r, double *lr_scale, uint64_t *rollbacks);
 void a2c__trainer_commit_guard(a2c_trainer *tr, int has, double lr_scale, uint64_t rollbacks);
 
 /* Tests: the rollout of the last update, finished episodes, the kernels
- * of the net and the optimizer, and the helper-thread mode (-1 chooses by
- * timing, 0 always inline, 1 always the helper). */
+ * of the net and the optimizer, and the threads' mode (-1 chooses by
+ * timing, 0 always alone, 1 always every thread). */
 const a2c_rollout *a2c__trainer_rollout(const a2c_trainer *tr);
 uint64_t a2c__trainer_episodes(const a2c_trainer *tr);
 /* The return statistics that scale rewards (A2C_PARAM_NORM_REWARD). */

@@ -51,8 +51,9 @@ void *a2c__carve(size_t a, size_t b, size_t elem, unsigned char *block, size_t *
 /* Finite check over n floats: 1 if all are finite. */
 int a2c__all_finite(const float *x, size_t n);
 /* Where part `part` of `parts` starts when n items are split between
- * threads: about n / parts each, starts rounded down to multiples of
- * `align` (whole register blocks); part >= parts gives n. */
+ * threads: about n / parts each, starts rounded up to multiples of
+ * `align` (whole register blocks; 8 rows go to part 0 alone); part >=
+ * parts gives n. */
 size_t a2c__part_start(size_t n, unsigned part, unsigned parts, size_t align);
 
 #endif /* A2C_COMMON_COMMON_H */

@@ -16,7 +16,9 @@ size_t a2c__part_start(size_t n, unsigned part, unsigned parts, size_t align)
 {
     if (part >= parts) return n;
     /* n * part cannot overflow for the sizes split here (rows, parameters:
-     * far below 2^48), and rounding down keeps the starts in order */
-    const size_t at = n * part / parts / align * align;
+     * far below 2^48); rounding up keeps the starts in order and gives a
+     * remainder to the first parts, the calling thread's among them, whose
+     * cache already holds what it wrote */
+    const size_t at = (n * part / parts + align - 1) / align * align;
     return at < n ? at : n;
 }

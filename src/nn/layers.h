@@ -12,6 +12,14 @@
 /* y[b][j] = bias[j] + sum_i x[b][i] * w[i*out + j]  (w is input-major). */
 void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
                          size_t out, const float *w, const float *bias, float *y);
+/* Layers with fewer outputs than this are narrow: dot products, not the
+ * matrix kernel (linear.c). */
+#define A2C__LINEAR_NARROW 8
+
+/* The same as a2c__linear_forward for a narrow layer, from the
+ * transposed weights wt (out x in). */
+void a2c__linear_forward_narrow(const float *x, size_t batch, size_t in, size_t out,
+                                const float *wt, const float *bias, float *y);
 /* Given dy = dL/dy: dw += x^T dy, db += column sums of dy (both
  * accumulate), and, if dx is not NULL, dx = dy w^T (overwritten).
  * `scratch` holds a2c__linear_scratch(in, out) floats. */

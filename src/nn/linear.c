@@ -33,10 +33,32 @@ static float dot_column(const float *x, const float *w, size_t out, size_t n)
     return acc[0];
 }
 
+/* The same sum as dot_column, with the column given as a contiguous row
+ * (of the transposed weights): it vectorises. */
+static float dot_lanes(const float *x, const float *w, size_t n)
+{
+    float acc[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (size_t k = 0; k < LANES; k++) acc[k] += x[i + k] * w[i + k];
+    for (size_t k = 0; i < n; i++, k++) acc[k] += x[i] * w[i];
+    for (size_t width = LANES / 2; width > 0; width /= 2)
+        for (size_t k = 0; k < width; k++) acc[k] += acc[k + width];
+    return acc[0];
+}
+
+void a2c__linear_forward_narrow(const float *x, size_t batch, size_t in, size_t out,
+                                const float *wt, const float *bias, float *y)
+{
+    for (size_t r = 0; r < batch; r++)
+        for (size_t j = 0; j < out; j++)
+            y[r * out + j] = bias[j] + dot_lanes(x + r * in, wt + j * in, in);
+}
+
 void a2c__linear_forward(const a2c__kernels *k, const float *x, size_t batch, size_t in,
                          size_t out, const float *w, const float *bias, float *y)
 {
-    if (out >= LANES) {
+    if (out >= A2C__LINEAR_NARROW) {
         k->gemm(batch, out, in, x, in, 1, w, out, y, out, A2C__INIT_BIAS, bias);
         return;
     }
@@ -54,7 +76,7 @@ void a2c__linear_weight_grads(const a2c__kernels *k, const float *x, const float
     for (size_t r = 0; r < batch && j1 > j0; r++)
         for (size_t j = j0; j < j1; j++) db[j] += dy[r * out + j];
     if (i1 <= i0) return;
-    if (out >= LANES) {
+    if (out >= A2C__LINEAR_NARROW) {
         /* rows [i0, i1) of dW (in x out) += x^T dy: A = x read down its
          * columns */
         k->gemm(i1 - i0, out, batch, x + i0, 1, in, dy, out, dw + i0 * out, out, A2C__INIT_C,

@@ -42,6 +42,7 @@ struct a2c_net {
     size_t scratch_floats;
     size_t cached;          /* batch of the last public forward, 0 if none */
     int locked;             /* its trainer is collecting or updating */
+    int heads_fresh;        /* the heads' wt hold their weights (a2c__net_prepare_heads) */
     a2c__rng rng;           /* sampling stream */
     /* VecNormalize's observation statistics: with norm_obs the public
      * forward and act normalise raw observations with them; the trainer
@@ -386,8 +387,25 @@ const float *a2c__net_head(const a2c_net *net, size_t row)
 const float *a2c__net_dist_params(const a2c_net *net) { return net->params + net->dist_params; }
 const float *a2c__net_const_params(const a2c_net *net) { return net->params; }
 size_t a2c__net_cached(const a2c_net *net) { return net->cached; }
-void a2c__net_invalidate(a2c_net *net) { net->cached = 0; }
-void a2c__net_lock(a2c_net *net, int locked) { net->locked = locked; }
+void a2c__net_invalidate(a2c_net *net)
+{
+    net->cached = 0;
+    net->heads_fresh = 0;
+}
+
+void a2c__net_lock(a2c_net *net, int locked)
+{
+    net->locked = locked;
+    if (!locked) net->heads_fresh = 0; /* the host may change the parameters now */
+}
+
+void a2c__net_prepare_heads(a2c_net *net)
+{
+    net->k->transpose(net->params + net->head_pi.w, net->head_pi.in, net->head_pi.out,
+                      net->head_pi.wt);
+    net->k->transpose(net->params + net->head_vf.w, net->head_vf.in, 1, net->head_vf.wt);
+    net->heads_fresh = 1;
+}
 
 a2c_status a2c__net_check_unlocked(const a2c_net *net, const char *fn)
 {
@@ -474,6 +492,11 @@ static const float *trunk_forward(const a2c_net *net, const layer *ls, size_t n,
 static void head_forward(const a2c_net *net, const layer *head, const float *x, size_t r0,
                          size_t batch)
 {
+    if (net->heads_fresh && head->out < A2C__LINEAR_NARROW) {
+        a2c__linear_forward_narrow(x, batch, head->in, head->out, head->wt,
+                                   net->params + head->b, head->h + r0 * head->out);
+        return;
+    }
     a2c__linear_forward(net->k, x, batch, head->in, head->out, net->params + head->w,
                         net->params + head->b, head->h + r0 * head->out);
 }

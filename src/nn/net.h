@@ -62,6 +62,11 @@ void a2c__net_forward_critic(a2c_net *net, size_t r0, size_t batch);
 /* Both sides (or with want_pi 0 the critic's) over rows whose inputs are
  * in place; disjoint rows may run on different threads at once. */
 void a2c__net_forward_cached(a2c_net *net, size_t r0, size_t batch, int want_pi);
+/* For a locked net whose parameters stay put (a trainer's rollout): the
+ * heads' weights transposed once, so that every forward pass until the
+ * next a2c__net_invalidate or unlock reads them as contiguous rows (the
+ * same sums, the same bits). */
+void a2c__net_prepare_heads(a2c_net *net);
 /* Cached outputs: the action head's row `row` (head_width floats) and the
  * value of row `row`; rows are contiguous. */
 const float *a2c__net_head(const a2c_net *net, size_t row);
