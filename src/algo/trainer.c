@@ -34,9 +34,10 @@ typedef struct mode_chooser {
     int state;             /* 0 running a choice, 1 probing alone, 2 probing the threads */
     int decided, chosen;   /* chosen: 1 for the threads */
     int use;               /* the way in use now */
-    uint64_t left, keep;   /* units until the next step; current keep length */
+    uint64_t left, keep;   /* units until the next probe; current keep length */
+    uint64_t units;        /* units done in the current probe */
     double mark;           /* when the current probe began */
-    double alone_seconds;  /* the last probe alone */
+    double alone_per_unit; /* seconds per unit in the last probe alone */
     double spent;          /* seconds inside the chooser's work so far */
 } mode_chooser;
 
@@ -569,17 +570,21 @@ static double now_seconds(void)
 }
 
 /* Chooses between doing one kind of work alone and on every thread: after
- * a warm-up, time PROBE units (forward passes, updates or env steps) alone,
- * then up to PROBE on every thread, giving up on the threads as soon as
- * they have taken longer (so a losing probe costs at most one probe
- * alone); run the faster, and measure again after `keep` units, which
- * doubles while the answer stays the same (up to KEEP_MAX) and starts over
- * when it changes.  A machine whose other cores are busy settles on
- * working alone, an idle one on the threads where they pay, and neither
- * pays much for measuring.  The clock is the seconds spent inside the
- * chooser's own work (`spent`), so each kind is timed apart. */
+ * a warm-up, time a probe alone, then one on every thread, and run the
+ * faster per unit of work (a forward pass, an update, an env step); measure
+ * again after `keep` units, which doubles while the answer stays the same
+ * (up to KEEP_MAX) and starts over when it changes.  A probe lasts
+ * PROBE_SECONDS of that work, or PROBE_UNITS units if they come first, so
+ * that an update of milliseconds is not timed 64 times alone while a
+ * forward pass of a microsecond still is; a threaded probe that is already
+ * twice as slow as working alone ends at once.  A machine whose other cores
+ * are busy settles on working alone, an idle one on the threads where they
+ * pay, and neither pays much for measuring.  The clock is the seconds
+ * spent inside the chooser's own work (`spent`), so each kind is timed
+ * apart. */
 #define WARMUP 8
-#define PROBE 64
+#define PROBE_UNITS 64
+#define PROBE_SECONDS 2e-3
 #define KEEP_MIN 512
 #define KEEP_MAX 65536
 
@@ -595,29 +600,35 @@ static void decide(mode_chooser *c, int threads)
     c->left = c->keep;
 }
 
+static void start_probe(mode_chooser *c, int threads, double t)
+{
+    c->use = threads;
+    c->state = threads ? 2 : 1;
+    c->units = 0;
+    c->mark = t;
+}
+
+/* Called before each unit, with the clock `t` after the last one. */
 static void choose(mode_chooser *c, double t)
 {
-    if (c->state == 2 && t - c->mark > c->alone_seconds) { /* the threads lost already */
+    if (c->state == 0) {
+        if (c->left > 0) c->left--;
+        else start_probe(c, 0, t);
+        return;
+    }
+    const double elapsed = t - c->mark;
+    const double per_unit = elapsed / (double)++c->units;
+    if (c->state == 2 && per_unit > 2.0 * c->alone_per_unit) { /* the threads lost already */
         decide(c, 0);
         return;
     }
-    if (c->left > 0) {
-        c->left--;
-        return;
+    if (c->units < PROBE_UNITS && elapsed < PROBE_SECONDS) return;
+    if (c->state == 1) {
+        c->alone_per_unit = per_unit;
+        start_probe(c, 1, t);
+    } else {
+        decide(c, per_unit < c->alone_per_unit);
     }
-    if (c->state == 0) { /* time PROBE units alone */
-        c->use = 0;
-        c->state = 1;
-    } else if (c->state == 1) { /* then on every thread */
-        c->alone_seconds = t - c->mark;
-        c->use = 1;
-        c->state = 2;
-    } else { /* the threads finished their probe first */
-        decide(c, 1);
-        return;
-    }
-    c->left = PROBE - 1;
-    c->mark = t;
 }
 
 static void start_choosing(mode_chooser *c, int pin)
