@@ -42,6 +42,7 @@ unsigned a2c__pool_start(a2c__pool *p)
 
 void a2c__pool_stop(a2c__pool *p)
 {
+    a2c__pool_join(p);
     while (p->running > 0) a2c__worker_stop(&p->workers[--p->running]);
 }
 
@@ -60,10 +61,26 @@ void a2c__pool_run(a2c__pool *p, unsigned parts, a2c__task task, void *arg)
 {
     if (parts > 1 + p->running) parts = 1 + p->running;
     if (parts == 0) parts = 1;
+    if (parts > 1) a2c__pool_join(p);
     for (unsigned k = 1; k < parts; k++) {
         p->slots[k - 1] = (a2c__pool_slot){task, arg, k, parts};
         a2c__worker_post(&p->workers[k - 1], run_slot, &p->slots[k - 1]);
     }
     task(arg, 0, parts);
     for (unsigned k = 1; k < parts; k++) a2c__worker_wait(&p->workers[k - 1]);
+}
+
+void a2c__pool_start_one(a2c__pool *p, a2c__task task, void *arg)
+{
+    a2c__pool_join(p);
+    p->slots[0] = (a2c__pool_slot){task, arg, 1, 2};
+    a2c__worker_post(&p->workers[0], run_slot, &p->slots[0]);
+    p->one_pending = 1;
+}
+
+void a2c__pool_join(a2c__pool *p)
+{
+    if (!p->one_pending) return;
+    a2c__worker_wait(&p->workers[0]);
+    p->one_pending = 0;
 }

@@ -27,6 +27,7 @@ typedef struct a2c__pool {
     a2c__pool_slot *slots;
     unsigned capacity;    /* helpers allowed (n_threads - 1) */
     unsigned running;     /* helpers started */
+    int one_pending;      /* a2c__pool_start_one's task may still run */
 } a2c__pool;
 
 /* Room for `helpers` helper threads (none started).  A2C_E_NOMEM. */
@@ -41,5 +42,11 @@ unsigned a2c__pool_threads(const a2c__pool *p);
 /* Runs task(arg, k, parts) for k < parts (at most a2c__pool_threads),
  * part 0 here and part k on helper k - 1, and returns when all are done. */
 void a2c__pool_run(a2c__pool *p, unsigned parts, a2c__task task, void *arg);
+/* Starts task(arg, 1, 2) on the first helper (which must run) and returns
+ * at once, so that the calling thread can work beside it; a2c__pool_join
+ * waits for it (and so do a2c__pool_run, a2c__pool_start_one and
+ * a2c__pool_stop before they hand the helper anything else). */
+void a2c__pool_start_one(a2c__pool *p, a2c__task task, void *arg);
+void a2c__pool_join(a2c__pool *p);
 
 #endif /* A2C_ALGO_POOL_H */

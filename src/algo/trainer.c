@@ -41,6 +41,20 @@ typedef struct mode_chooser {
     double spent;          /* seconds inside the chooser's work so far */
 } mode_chooser;
 
+/* A pass's work for the threads (see "the threads' shares" below). */
+typedef struct job {
+    a2c_trainer *tr;
+    int kind;
+    size_t r0, rows; /* FORWARD, CRITIC: the rows */
+    double progress;
+    float scale;
+    double adv_mean, adv_scale, policy_loss, entropy_loss, value_loss; /* the loss's halves */
+    double sum[2]; /* each side's gradient sum of squares */
+    /* each side's health signals, measured where its data is */
+    double saturation[2], kl, moved[2], size[2];
+    const int32_t *discrete; /* ENV: the actions */
+} job;
+
 /* One side's share of the flat vector: up to three ranges, in the order
  * their squares are summed and their parameters updated. */
 typedef struct side {
@@ -110,6 +124,11 @@ struct a2c_trainer {
      * chosen for apart. */
     int pin_mode; /* tests: -1 chooses, 0 always alone, 1 always every thread */
     mode_chooser forward_chooser, update_chooser, env_chooser;
+    /* separate trunks: the rollout rows [0, critic_done) have their values
+     * (or the helper is computing them: a2c__pool_join waits); the rest
+     * wait for the end of the rollout */
+    size_t critic_done;
+    job critic_job;
     /* health (the 0.2 fields of a2c_train_stats): the policy's change is
      * measured on kl_rows rows of the batch spread evenly */
     size_t kl_rows;
@@ -368,21 +387,9 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
  * helper: each side's parameters and activations stay in one core's
  * cache, and an update needs three hand-overs instead of seven. */
 
-enum { JOB_FORWARD, JOB_CRITIC, JOB_BACKWARD, JOB_OPTIMIZE, JOB_LOSS, JOB_DELTAS, JOB_WEIGHTS,
-       JOB_SQUARES, JOB_STEP, JOB_AFTER, JOB_ENV };
+enum { JOB_FORWARD, JOB_CRITIC, JOB_CRITIC_AHEAD, JOB_BACKWARD, JOB_OPTIMIZE, JOB_LOSS,
+       JOB_DELTAS, JOB_WEIGHTS, JOB_SQUARES, JOB_STEP, JOB_AFTER, JOB_ENV };
 
-typedef struct job {
-    a2c_trainer *tr;
-    int kind;
-    size_t r0, rows; /* FORWARD, CRITIC: the rows */
-    double progress;
-    float scale;
-    double adv_mean, adv_scale, policy_loss, entropy_loss, value_loss; /* the loss's halves */
-    double sum[2]; /* each side's gradient sum of squares */
-    /* each side's health signals, measured where its data is */
-    double saturation[2], kl, moved[2], size[2];
-    const int32_t *discrete; /* ENV: the actions */
-} job;
 
 static void actor_health_before(a2c_trainer *tr, job *j);
 static size_t kl_row(const a2c_trainer *tr, size_t k);
@@ -501,6 +508,9 @@ static void run_part(void *arg, unsigned part, unsigned parts)
         if (j->kind == JOB_CRITIC) a2c__net_forward_critic(net, j->r0 + r0, n);
         else if (a2c__net_shared(net)) a2c__net_forward_cached(net, j->r0 + r0, n, 1);
         else a2c__net_forward_actor(net, j->r0 + r0, n);
+        break;
+    case JOB_CRITIC_AHEAD: /* the collection's critic rows, on the helper beside it */
+        a2c__net_forward_critic(net, j->r0, j->rows);
         break;
     case JOB_BACKWARD: /* separate trunks, one or two threads: whole sides */
         for (int w = last; w >= first && by_side >= 0; w--) {
@@ -719,14 +729,29 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
     a2c_net *net = tr->net;
     const float *obs = net_inputs(tr);
     a2c_status rc = A2C_OK;
-    if (t == 0) a2c__net_prepare_heads(net); /* the parameters stay put until the update */
+    if (t == 0) {
+        a2c__net_prepare_heads(net); /* the parameters stay put until the update */
+        tr->critic_done = 0;
+    }
     a2c__net_set_inputs(net, obs, row0, n);
-    job j;
-    memset(&j, 0, sizeof j);
-    j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
     double t0;
     begin_unit(tr, &tr->forward_chooser, &t0);
-    run(tr, &j);
+    if (tr->parts == 2 && !a2c__net_shared(net)) {
+        /* the critic's rows so far on the helper, beside the actor's here:
+         * each side's activations stay in its own core's cache for the
+         * backward, which puts the critic on the helper too */
+        a2c__pool_join(&tr->pool); /* the last step's rows */
+        tr->critic_job.tr = tr, tr->critic_job.kind = JOB_CRITIC_AHEAD;
+        tr->critic_job.r0 = tr->critic_done, tr->critic_job.rows = row0 + n - tr->critic_done;
+        a2c__pool_start_one(&tr->pool, run_part, &tr->critic_job);
+        tr->critic_done = row0 + n;
+        a2c__net_forward_actor(net, row0, n);
+    } else {
+        job j;
+        memset(&j, 0, sizeof j);
+        j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
+        run(tr, &j);
+    }
     end_unit(tr, &tr->forward_chooser, t0);
     /* gSDE's exploration matrices: new at the start of every rollout, and
      * every sde_sample_freq steps if that is positive (SB3's
@@ -1262,7 +1287,9 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
                                  int *stop, const char *fn)
 {
     /* the values of the last observations, in the spare rows, and with
-     * separate trunks of every row of the rollout too, in one pass */
+     * separate trunks of the rollout's rows the collection left (all of
+     * them when it ran alone), in one pass */
+    a2c__pool_join(&tr->pool);
     double t0;
     begin_unit(tr, &tr->update_chooser, &t0);
     a2c_net *net = tr->net;
@@ -1273,7 +1300,8 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
         a2c__net_set_inputs(net, net_inputs(tr), tr->batch, tr->n_envs);
         job j;
         memset(&j, 0, sizeof j);
-        j.tr = tr, j.kind = JOB_CRITIC, j.r0 = 0, j.rows = tr->batch + tr->n_envs;
+        j.tr = tr, j.kind = JOB_CRITIC, j.r0 = tr->critic_done;
+        j.rows = tr->batch + tr->n_envs - tr->critic_done;
         run(tr, &j);
         a2c__rollout_store_values(tr->ro, a2c__net_values(net, 0));
     }
@@ -1343,13 +1371,13 @@ A2C_API a2c_status a2c_trainer_learn(a2c_trainer *tr, uint64_t total_timesteps,
                                fn));
         if (stop) break;
     }
-    a2c__pool_stop(&tr->pool);
+    a2c__pool_stop(&tr->pool); /* after the helper's critic rows, if any */
     tr->parts = 1;
     a2c__net_lock(tr->net, 0);
     tr->learning = 0;
     return A2C_OK;
 fail:
-    a2c__pool_stop(&tr->pool);
+    a2c__pool_stop(&tr->pool); /* after the helper's critic rows, if any */
     tr->parts = 1;
     tr->need_reset = 1; /* the rollout in flight is abandoned */
     a2c__net_invalidate(tr->net);
