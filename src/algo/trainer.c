@@ -371,9 +371,11 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
  * Every pass is split between the pool's threads (part 0 is the calling
  * thread's) in ways that change no result (see pool.h):
  *   - the forward passes by rows: with separate trunks, the collection
- *     runs only the actor, step by step, and the critic takes every row
- *     of the rollout in one pass at its end (the parameters do not change
- *     in between, so the values are the same bits);
+ *     runs only the actor step by step, and the critic's rows wait (the
+ *     parameters do not change until the update, so the values are the
+ *     same bits): with two threads the helper computes each step's beside
+ *     the collection's next (JOB_CRITIC_AHEAD), and whatever is left is
+ *     one pass at the end of the rollout;
  *   - the backward in the net's stages (net.h): the deltas by rows (with
  *     separate trunks and an even number of threads, half the threads take
  *     the actor and half the critic), the weight gradients by entries of
@@ -751,6 +753,12 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
         memset(&j, 0, sizeof j);
         j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
         run(tr, &j);
+        if (tr->pool.running > 0 && tr->parts == 1 && !a2c__net_shared(net)) {
+            /* alone beside a helper that could take the critic: its rows
+             * now, so that the chooser compares the same work both ways */
+            a2c__net_forward_critic(net, tr->critic_done, row0 + n - tr->critic_done);
+            tr->critic_done = row0 + n;
+        }
     }
     end_unit(tr, &tr->forward_chooser, t0);
     /* gSDE's exploration matrices: new at the start of every rollout, and
