@@ -12,9 +12,9 @@ survived=0
 total=0
 
 # file@original text@mutated text@what it breaks
-mutations='src/nn/linear.c@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_C, NULL);@k->gemm(in, out, batch, x, 1, in, dy, out, dw, out, A2C__INIT_ZERO, NULL);@linear: dW overwritten, not accumulated
+mutations='src/nn/linear.c@dw + i0 * out, out, A2C__INIT_C,@dw + i0 * out, out, A2C__INIT_ZERO,@linear: dW overwritten, not accumulated
 src/nn/linear.c@k->gemm(batch, in, out, dy, out, 1, wt, in, dx, in, A2C__INIT_ZERO, NULL);@k->gemm(batch, in, out, dy, out, 1, w, in, dx, in, A2C__INIT_ZERO, NULL);@linear: dx from W instead of W^T
-src/nn/linear.c@k->column_sums(dy, batch, out, db);@k->column_sums(dy, batch - 1, out, db);@linear: a row missing from db
+src/nn/linear.c@for (size_t r = 0; r < batch && j1 > j0; r++)@for (size_t r = 1; r < batch && j1 > j0; r++)@linear: a row missing from db
 src/nn/linear.c@dw[i * out + j] += scratch[j * in + i];@dw[i * out + j] += scratch[i * out + j];@linear: narrow dW transposed
 src/kernels/kernels.c@d[k] *= 1.0f - h[k] * h[k];@d[k] *= 1.0f - h[k];@tanh: derivative
 src/kernels/kernels.c@d[k] = h[k] > 0.0f ? d[k] : 0.0f;@d[k] = h[k] > 0.0f ? d[k] : d[k];@relu: gate dropped
@@ -26,7 +26,7 @@ src/algo/loss.c@adv_scale = 1.0 / (std + 1e-8);@adv_scale = 1.0 / (std * std + 1
 src/algo/loss.c@-adv * inv_b, -c->ent_coef * inv_b,@adv * inv_b, -c->ent_coef * inv_b,@policy loss sign
 src/algo/optimizer.c@const double coef = max_norm / (norm + 1e-6);@const double coef = max_norm / (norm * norm + 1e-6);@clipping coefficient
 src/algo/optimizer.c@opt->schedule == A2C_SCHEDULE_LINEAR ? opt->lr * progress_remaining : opt->lr;@opt->lr;@linear schedule ignored
-src/nn/net.c@for (size_t k = 0; k < m; k++) d0[k] += d1[k];@for (size_t k = 0; k < m; k++) d0[k] -= d1[k];@shared trunk: critic delta sign
+src/nn/net.c@for (size_t k = 0; k < rows * top->out; k++) d[k] += sum[k];@for (size_t k = 0; k < rows * top->out; k++) d[k] -= sum[k];@shared trunk: critic delta sign
 src/nn/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@orthogonal init: gain dropped
 src/common/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
 src/algo/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_non_terminal = 1.0f;@GAE: episode mask dropped
@@ -56,7 +56,11 @@ src/io/checkpoint.c@memcpy(s->progress + head, progress_tail, tail);@memcpy(s->p
 src/nn/net.c@if (implied == 0 || n_params != implied || n_params > r->left / 4) return A2C_E_FORMAT;@if (implied == 0) return A2C_E_FORMAT;@loading: claimed sizes not checked before allocating
 src/algo/optimizer.c@if (out->steps > MAX_STEPS) r->bad = 1;@(void)0;@loading: optimizer step count unchecked
 src/kernels/kernels.c@bad |= !(pk - pk == 0.0f) | !(vk - vk == 0.0f);@(void)pk;@RMSprop: divergence not noticed
-src/algo/trainer.c@if (tr->learning)@if (0 && tr->learning)@trainer: re-entry not refused'
+src/algo/trainer.c@if (tr->learning)@if (0 && tr->learning)@trainer: re-entry not refused
+src/common/vector.c@if (part >= parts) return n;@if (part >= parts) return n - (parts > 1 && n > 0);@threads: a split loses its last item
+src/algo/trainer.c@a2c__net_invalidate(net); /* the parameters move now@(void)0; /* the parameters move now@trainer: head copies kept across the optimizer step
+src/algo/trainer.c@st->value_loss_jump = jump;@(void)jump;@reducer: the mean loss jump over the workers ignored
+src/algo/pool.c@if (parts > 1) a2c__pool_join(p);@(void)0;@pool: critic rows on the helper overwritten by the next task'
 
 echo "$mutations" | while IFS='@' read -r file from to what; do
     total=$((total + 1))
@@ -70,10 +74,12 @@ echo "$mutations" | while IFS='@' read -r file from to what; do
         continue
     fi
     F="$from" T="$to" perl -0pi -e 's/\Q$ENV{F}\E/$ENV{T}/' "$tmp/tree/$file"
-    # built with ASan and UBSan, so memory-safety mutations fail too
+    # built with ASan and UBSan, so memory-safety mutations fail too; a
+    # test that hangs (a thread split gone wrong can) is stopped and fails
     if (cd "$tmp/tree" && make -s -j2 CFLAGS="-O1 -g" \
         EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-        EXTRA_LDFLAGS="-fsanitize=address,undefined" run-tests >"$tmp/log" 2>&1); then
+        EXTRA_LDFLAGS="-fsanitize=address,undefined" TEST_RUNNER="timeout 600" \
+        run-tests >"$tmp/log" 2>&1); then
         echo "mutation SURVIVED: $what ($file)"
         echo "x" >> "$tmp/survivors"
     else
