@@ -189,12 +189,7 @@ static a2c_status loss_backward(a2c_net *net, const a2c_config *cfg, size_t batc
     if (rc == A2C_E_NONFINITE)
         return a2c__fail(rc, fn, "advantages, returns or the loss are not finite");
     if (rc != A2C_OK) return a2c__fail_status(rc, fn);
-    if (a2c__net_shared(net)) {
-        a2c__net_backward_shared(net, batch);
-    } else {
-        a2c__net_backward_actor(net, batch);
-        a2c__net_backward_critic(net, batch);
-    }
+    a2c__net_backward_loss(net, batch);
     for (size_t k = 0; terms && k < n_terms && k < A2C_LOSS_TERMS; k++) terms[k] = t[k];
     return A2C_OK;
 }

@@ -1,5 +1,5 @@
-/* The trainer's helper thread (worker.c).  A value type: the trainer
- * embeds one; only worker.c touches its fields. */
+/* One helper thread (worker.c).  A value type: the trainer's pool
+ * (pool.c) holds an array of them; only worker.c touches their fields. */
 #ifndef A2C_ALGO_WORKER_H
 #define A2C_ALGO_WORKER_H
 

@@ -811,23 +811,7 @@ static void backward_all(a2c_net *net, size_t batch, const float *dlogits, const
     }
 }
 
-void a2c__net_backward_actor(a2c_net *net, size_t batch)
-{
-    a2c__net_backward_begin(net, net->dhead, net->dvals);
-    a2c__net_backward_transpose(net, 0);
-    a2c__net_backward_deltas(net, 0, 0, batch);
-    a2c__net_backward_weights(net, 0, batch, 0, 1);
-}
-
-void a2c__net_backward_critic(a2c_net *net, size_t batch)
-{
-    a2c__net_backward_begin(net, net->dhead, net->dvals);
-    a2c__net_backward_transpose(net, 1);
-    a2c__net_backward_deltas(net, 1, 0, batch);
-    a2c__net_backward_weights(net, 1, batch, 0, 1);
-}
-
-void a2c__net_backward_shared(a2c_net *net, size_t batch)
+void a2c__net_backward_loss(a2c_net *net, size_t batch)
 {
     backward_all(net, batch, net->dhead, net->dvals);
 }

@@ -130,12 +130,9 @@ float *a2c__net_dhead(a2c_net *net);
 float *a2c__net_dvalues(a2c_net *net);
 float *a2c__net_dist_grads(a2c_net *net);
 /* Backward from a2c__net_dhead / a2c__net_dvalues over cached rows
- * [0, batch), accumulating into the flat gradient.  With separate trunks
- * the actor and critic halves touch disjoint memory and may run on two
- * threads at once; a shared trunk takes both heads at once. */
-void a2c__net_backward_actor(a2c_net *net, size_t batch);
-void a2c__net_backward_critic(a2c_net *net, size_t batch);
-void a2c__net_backward_shared(a2c_net *net, size_t batch);
+ * [0, batch), accumulating into the flat gradient, on this thread (the
+ * stages below, run whole). */
+void a2c__net_backward_loss(a2c_net *net, size_t batch);
 
 /* The same backward in stages, for a pool of threads.  Sides: 0 the actor
  * (with a shared trunk: everything), 1 the critic (nothing with a shared
