@@ -320,15 +320,16 @@ sanitize:
 	$(MAKE) BUILD=build/sanitize CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SANITIZE_FLAGS)" \
 	    EXTRA_LDFLAGS="$(SANITIZE_FLAGS)" WERROR=$(WERROR) run-tests
 
-# The trainer's thread pool under ThreadSanitizer.
+# The trainer's thread pool (its own loop and a host's push loop) under ThreadSanitizer.
 TSAN_FLAGS := -fsanitize=thread
 tsan:
 	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g" \
 	    EXTRA_CFLAGS="$(TSAN_FLAGS)" \
 	    EXTRA_LDFLAGS="$(TSAN_FLAGS)" WERROR=$(WERROR) build/tsan/tests/test_trainer \
-	    build/tsan/tests/test_threads
+	    build/tsan/tests/test_threads build/tsan/tests/test_push
 	./build/tsan/tests/test_trainer
 	./build/tsan/tests/test_threads
+	./build/tsan/tests/test_push
 
 valgrind:
 	$(MAKE) BUILD=build/valgrind CFLAGS="-O1 -g" WERROR=$(WERROR) \

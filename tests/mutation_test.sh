@@ -31,7 +31,8 @@ src/nn/init.c@w[i * out + j] = (float)(gain * q);@w[i * out + j] = (float)q;@ort
 src/common/rng.c@s[3] = rotl(s[3], 45);@s[3] = rotl(s[3], 44);@xoshiro256**: rotation
 src/algo/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_non_terminal = 1.0f;@GAE: episode mask dropped
 src/algo/trainer.c@if (truncated[i] && !terminated[i]) {@if (truncated[i]) {@bootstrap of a terminated step
-src/algo/trainer.c@+= g * *a2c__net_values(net, tr->batch + k);@+= *a2c__net_values(net, tr->batch + k);@bootstrap: gamma dropped
+src/algo/trainer.c@+= g * tr->trunc_values[k];@+= tr->trunc_values[k];@bootstrap: gamma dropped
+src/algo/rollout.c@rewards[envs[k]] += gamma * values[k];@rewards[envs[k]] += values[k];@bootstrap on the critic thread: gamma dropped
 src/algo/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@memset(tr->episode_starts, 0, n * sizeof(float));@episode starts lost
 src/io/checkpoint.c@if (a2c__get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES))@if (a2c__get_u32(&t) != a2c__get_u32(&t))@checkpoint: checksum ignored
 src/common/codec.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked

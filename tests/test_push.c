@@ -1,8 +1,8 @@
 /* The push-style trainer (a host-owned loop) against a2c_trainer_learn: the
  * same env, seeds and settings give the same parameters, optimizer state
  * and statistics, bit for bit; for CartPole (discrete), Acrobot (with
- * VecNormalize) and Pendulum (continuous, gSDE).  Then the calls' order
- * and bad input. */
+ * VecNormalize) and Pendulum (continuous, gSDE), and with 2 and 3 threads
+ * against one.  Then the calls' order and bad input. */
 #include "harness.h"
 #include "whitebox.h"
 
@@ -33,8 +33,11 @@ static int same_stats(const a2c_train_stats *a, const a2c_train_stats *b)
 
 /* The host's side of the loop, resetting with the seeds a2c_trainer_learn
  * would derive (stream 3 of the config's seed, in the same order), so that
- * both runs see the same episodes. */
-static void compare(const char *id, const char *const *settings, uint64_t total)
+ * both runs see the same episodes.  The library's loop runs on one thread,
+ * the host's on `threads` (with every pass on every thread for pin 1, the
+ * timing chooser for -1). */
+static void compare(const char *id, const char *const *settings, uint64_t total, int threads,
+                    int pin)
 {
     a2c_config *cfg = NULL;
     CHECK(a2c_config_create(&cfg, NULL) == A2C_OK);
@@ -58,7 +61,9 @@ static void compare(const char *id, const char *const *settings, uint64_t total)
     a2c_env *world = NULL;
     CHECK(a2c_env_make(&world, id, n, NULL) == A2C_OK);
     a2c_trainer *pusher = NULL;
+    CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) == A2C_OK);
     CHECK(a2c_trainer_create_push(&pusher, cfg, world) == A2C_OK);
+    a2c__trainer_pin_mode(pusher, pin);
     const size_t od = world->obs_dim, ad = world->action_dim;
     const int box = world->action_kind == A2C_SPACE_BOX;
     float *obs = calloc(n * od, sizeof *obs), *final = calloc(n * od, sizeof *final);
@@ -71,6 +76,7 @@ static void compare(const char *id, const char *const *settings, uint64_t total)
     for (uint32_t i = 0; i < n; i++)
         CHECK(world->reset(world->user, i, a2c__rng_next(&seeds), obs + i * od) == 0);
     CHECK(a2c_trainer_push_start(pusher, obs) == A2C_OK);
+    CHECK(a2c__trainer_helper_running(pusher) == (threads > 1)); /* until destroyed */
     last_stats b = {0};
     while (a2c_trainer_timesteps(pusher) < total) {
         if (!CHECK(a2c_trainer_push_act(pusher, box ? NULL : actions,
@@ -103,9 +109,11 @@ static void compare(const char *id, const char *const *settings, uint64_t total)
     CHECK(a2c_optimizer_get_state(ob, sb, ns, &steps_b) == A2C_OK);
     CHECK(steps_a == steps_b && memcmp(sa, sb, ns * sizeof *sa) == 0);
     CHECK(a.calls == b.calls && a.calls > 0 && same_stats(&a.st, &b.st));
-    printf("%s: %llu steps through the host loop: parameters, optimizer state and %d updates' "
-           "statistics %s a2c_trainer_learn's\n", id, (unsigned long long)total, b.calls,
-           same_params && same_stats(&a.st, &b.st) ? "equal" : "DIFFER from");
+    printf("%s: %llu steps through the host loop on %d thread%s: parameters, optimizer state "
+           "and %d updates' statistics %s a2c_trainer_learn's\n", id,
+           (unsigned long long)total, threads, threads > 1 ? (pin == 1 ? "s" : "s (chooser)")
+                                                           : "",
+           b.calls, same_params && same_stats(&a.st, &b.st) ? "equal" : "DIFFER from");
     free(sa), free(sb);
     free(obs), free(final), free(box_actions), free(actions), free(rewards), free(term),
         free(trunc);
@@ -190,11 +198,18 @@ static void test_order_and_bad_input(void)
 
 int main(void)
 {
-    compare("CartPole-v1", NULL, 20000);
-    compare("Acrobot-v1", NULL, 20000);
+    compare("CartPole-v1", NULL, 20000, 1, -1);
+    compare("Acrobot-v1", NULL, 20000, 1, -1);
     static const char *const constant_lr[] = {"learning_rate", "7e-4", NULL};
-    compare("Pendulum-v1", constant_lr, 8000);
-    compare("Pendulum-v1", NULL, 8000); /* its linear schedule too */
+    compare("Pendulum-v1", constant_lr, 8000, 1, -1);
+    compare("Pendulum-v1", NULL, 8000, 1, -1); /* its linear schedule too */
+    /* the helpers live across the host's calls: every pass split, then
+     * the chooser, with truncations (Pendulum's all are) */
+    compare("CartPole-v1", NULL, 20000, 2, 1);
+    compare("CartPole-v1", NULL, 20000, 3, 1);
+    compare("Acrobot-v1", NULL, 20000, 2, -1);
+    compare("Pendulum-v1", NULL, 8000, 2, 1);
+    compare("Pendulum-v1", NULL, 8000, 2, -1);
     test_order_and_bad_input();
     return harness_report();
 }

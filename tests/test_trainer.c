@@ -200,7 +200,11 @@ static void test_same_on_every_kernel_table(void)
 }
 
 /* Any number of threads trains exactly as one: the same operations, split
- * (rows, weight-gradient entries, parameter ranges, sub-environments). */
+ * (rows, weight-gradient entries, parameter ranges, sub-environments).
+ * CartPole's time limit is cut to 23 steps, so that many episodes end
+ * truncated, at every step of a rollout, and their bootstrap values are
+ * computed on every path (at once alone, on the helper, inline beside a
+ * pool); Pendulum's episodes all end truncated at 200. */
 static void test_threads_change_nothing(void)
 {
     static const struct {
@@ -221,15 +225,19 @@ static void test_threads_change_nothing(void)
         float *first = NULL;
         record r1 = {0};
         /* threads 1..4 with every pass on every thread, then 2 with the
-         * timing chooser switching as it likes */
-        for (int run = 0; run < 5; run++) {
+         * timing chooser switching as it likes, then 2 always alone beside
+         * the idle helper */
+        static const char *const how[] = {"", "", "", "", " (chooser)", " (alone)"};
+        for (int run = 0; run < 6; run++) {
             const int threads = run < 4 ? run + 1 : 2;
             a2c_env *e;
             a2c_trainer *tr;
             CHECK(a2c_env_make(&e, cases[c].env, (uint32_t)cases[c].n_envs, NULL) == A2C_OK);
+            if (strcmp(cases[c].env, "CartPole-v1") == 0) e->max_episode_steps = 23;
             CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) == A2C_OK);
             CHECK(a2c_trainer_create(&tr, cfg, e) == A2C_OK);
             if (run < 4) a2c__trainer_pin_mode(tr, 1);
+            if (run == 5) a2c__trainer_pin_mode(tr, 0);
             record r = {0};
             CHECK(a2c_trainer_learn(tr, 6000, on_update, &r) == A2C_OK);
             CHECK(a2c__trainer_helper_running(tr) == 0); /* joined at the end of learn */
@@ -242,7 +250,7 @@ static void test_threads_change_nothing(void)
                 if (!CHECK(memcmp(first, a2c_net_params(a2c_trainer_net(tr)),
                                   n * sizeof(float)) == 0))
                     printf("  %s %s: %d threads%s train differently from one\n", cases[c].env,
-                           cases[c].arch, threads, run < 4 ? "" : " (chooser)");
+                           cases[c].arch, threads, how[run]);
                 CHECK(r1.last.grad_norm == r.last.grad_norm &&
                       r1.last.episodes == r.last.episodes &&
                       r1.last.approx_kl == r.last.approx_kl &&

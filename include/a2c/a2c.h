@@ -164,7 +164,7 @@ typedef enum a2c_param {
     A2C_PARAM_HUBER_DELTA = 120,         /* double, 1.0 */
     A2C_PARAM_SHARED_TRUNK = 121,        /* int 0/1, 0: one trunk for both heads */
     A2C_PARAM_MAX_BATCH = 122,           /* int, 0 = n_steps * n_envs */
-    A2C_PARAM_N_THREADS = 123,           /* int 1..256, 1: threads a2c_trainer_learn uses */
+    A2C_PARAM_N_THREADS = 123,           /* int 1..256, 1: threads a trainer uses */
     /* Since 0.2: SB3's VecNormalize (see "Normalisation" below) */
     A2C_PARAM_NORM_OBS = 124,            /* int 0/1, 0: normalise observations */
     A2C_PARAM_NORM_REWARD = 125,         /* int 0/1, 0: scale rewards by the return's std */
@@ -795,8 +795,10 @@ A2C_API size_t a2c_rollout_size(const a2c_rollout *ro);
  * the faster, so a busy machine, or a net too small to share, falls back to
  * one thread.  Training and episode callbacks always run on the calling
  * thread, and so does every environment callback unless the table allows
- * concurrent steps (A2C_ENV_CONCURRENT_STEP).  Push-style trainers use one
- * thread.  Platforms without threads use one thread.
+ * concurrent steps (A2C_ENV_CONCURRENT_STEP).  Push-style trainers share
+ * their passes the same way; their helpers start at the first
+ * a2c_trainer_push_start, sleep between the host's calls and end in
+ * a2c_trainer_destroy.  Platforms without threads use one thread.
  */
 
 typedef struct a2c_trainer a2c_trainer;

@@ -23,7 +23,9 @@ typedef struct a2c__pool_slot {
 
 typedef struct a2c__pool {
     a2c_allocator alloc;
-    a2c__worker *workers; /* capacity of them, started only inside a2c_trainer_learn */
+    a2c__worker *workers; /* capacity of them, started by a2c_trainer_learn (for
+                           * the call) or a push trainer's first push_start (for
+                           * its life) */
     a2c__pool_slot *slots;
     unsigned capacity;    /* helpers allowed (n_threads - 1) */
     unsigned running;     /* helpers started */

@@ -258,6 +258,13 @@ void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32
     ro->pos = t + 1;
 }
 
+void a2c__rollout_bootstrap(a2c_rollout *ro, size_t t, const uint32_t *envs,
+                            const float *values, size_t n, float gamma)
+{
+    float *rewards = ro->rewards + t * ro->n_envs;
+    for (size_t k = 0; k < n; k++) rewards[envs[k]] += gamma * values[k];
+}
+
 void a2c__rollout_store_values(a2c_rollout *ro, const float *values)
 {
     memcpy(ro->values, values, ro->n_steps * ro->n_envs * sizeof *values);

@@ -22,6 +22,10 @@ void a2c__rollout_store(a2c_rollout *ro, size_t t, const float *obs, const int32
                         const float *box, const float *rewards, const float *episode_starts,
                         const float *values);
 void a2c__rollout_store_values(a2c_rollout *ro, const float *values);
+/* SB3's bootstrap of time-limit truncations, after step t's store: adds
+ * gamma * values[k] to the reward of sub-environment envs[k] (k < n). */
+void a2c__rollout_bootstrap(a2c_rollout *ro, size_t t, const uint32_t *envs,
+                            const float *values, size_t n, float gamma);
 /* a2c_rollout_create or, with box_dim > 0, a2c_rollout_create_box, for
  * public function `fn`. */
 a2c_status a2c__rollout_create(a2c_rollout **out, const a2c_config *cfg, size_t obs_dim,

@@ -38,7 +38,7 @@ typedef struct mode_chooser {
     uint64_t units;        /* units done in the current probe */
     double mark;           /* when the current probe began */
     double alone_per_unit; /* seconds per unit in the last probe alone */
-    double spent;          /* seconds inside the chooser's work so far */
+    double spent;          /* seconds inside the chooser's probed work so far */
 } mode_chooser;
 
 /* A pass's work for the threads (see "the threads' shares" below). */
@@ -46,6 +46,8 @@ typedef struct job {
     a2c_trainer *tr;
     int kind;
     size_t r0, rows; /* FORWARD, CRITIC: the rows */
+    size_t trunc;    /* CRITIC_AHEAD: truncated episodes' final observations first */
+    const float *last_obs; /* CRITIC_AHEAD: the spare rows' inputs to set first */
     double progress;
     float scale;
     double adv_mean, adv_scale, policy_loss, entropy_loss, value_loss; /* the loss's halves */
@@ -76,10 +78,19 @@ struct a2c_trainer {
     double gamma, gae_lambda, max_grad_norm;
     /* per sub-environment, n_envs entries (final_obs: n_envs x obs_dim) */
     float *final_obs; /* final observations of truncated episodes, packed */
+    float *trunc_values; /* the critic's values of final_obs */
     float *episode_starts, *rewards_f, *dones_f, *last_values;
     int32_t *actions;
     float *box_actions; /* n_envs x box_dim, as sampled (the env gets them clipped) */
     uint32_t *truncated_rows; /* envs whose final observation needs a value */
+    /* With a pool and separate trunks the critic's values of final_obs
+     * wait for the thread that runs the critic's next rows, so that its
+     * weights stay in that core's cache: trunc_rows final observations of
+     * step trunc_step, TRUNC_WAITING for the critic or TRUNC_COMPUTED
+     * (values in trunc_values once the pool is joined) for their rewards'
+     * bootstrap (settle_truncations). */
+    size_t trunc_rows, trunc_step;
+    int trunc_state;
     void *block;
     size_t block_bytes;
     /* progress and statistics (all saved in trainer checkpoints) */
@@ -129,6 +140,7 @@ struct a2c_trainer {
      * wait for the end of the rollout */
     size_t critic_done;
     job critic_job;
+    double actor_saturation; /* separate trunks: counted by actor_prepare */
     /* health (the 0.2 fields of a2c_train_stats): the policy's change is
      * measured on kl_rows rows of the batch spread evenly */
     size_t kl_rows;
@@ -164,6 +176,7 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     const size_t n = tr->n_envs, od = tr->obs_dim;
     size_t used = 0;
     tr->final_obs = a2c__carve(n, od, sizeof(float), block, &used);
+    tr->trunc_values = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->episode_starts = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->rewards_f = a2c__carve(n, 1, sizeof(float), block, &used);
     tr->dones_f = a2c__carve(n, 1, sizeof(float), block, &used);
@@ -374,8 +387,11 @@ A2C_API uint64_t a2c_trainer_timesteps(const a2c_trainer *tr)
  *     runs only the actor step by step, and the critic's rows wait (the
  *     parameters do not change until the update, so the values are the
  *     same bits): with two threads the helper computes each step's beside
- *     the collection's next (JOB_CRITIC_AHEAD), and whatever is left is
- *     one pass at the end of the rollout;
+ *     the collection's next (JOB_CRITIC_AHEAD), and the last step's, the
+ *     last observations' and the truncated episodes' final observations
+ *     too, while the calling thread readies the actor's backward
+ *     (actor_prepare); otherwise what is left is one pass at the end of
+ *     the rollout;
  *   - the backward in the net's stages (net.h): the deltas by rows (with
  *     separate trunks and an even number of threads, half the threads take
  *     the actor and half the critic), the weight gradients by entries of
@@ -393,7 +409,8 @@ enum { JOB_FORWARD, JOB_CRITIC, JOB_CRITIC_AHEAD, JOB_BACKWARD, JOB_OPTIMIZE, JO
        JOB_DELTAS, JOB_WEIGHTS, JOB_SQUARES, JOB_STEP, JOB_AFTER, JOB_ENV };
 
 
-static void actor_health_before(a2c_trainer *tr, job *j);
+static void actor_health_before(a2c_trainer *tr);
+static void truncation_values(a2c_trainer *tr, size_t rows);
 static size_t kl_row(const a2c_trainer *tr, size_t k);
 static double policy_change(a2c_trainer *tr);
 static void side_step_sums(const a2c_trainer *tr, int which, double *moved, double *size);
@@ -453,9 +470,10 @@ static int side_of(const a2c_trainer *tr, unsigned part, unsigned parts)
 }
 
 /* One side's half of the loss: the policy loss and the actor's health
- * signals before the update (0) or the value loss (1); then the side's
- * weights transposed for the backward.  A shared trunk's whole loss is
- * the calling thread's (update). */
+ * signals before the update (0; its weights were transposed by
+ * actor_prepare) or the value loss (1) and the critic's weights
+ * transposed for the backward.  A shared trunk's whole loss is the
+ * calling thread's (update). */
 static void side_loss(a2c_trainer *tr, job *j, int which)
 {
     a2c_net *net = tr->net;
@@ -466,14 +484,15 @@ static void side_loss(a2c_trainer *tr, job *j, int which)
                          a2c_rollout_advantages(tr->ro), j->adv_mean, j->adv_scale,
                          a2c__net_dhead(net), a2c__net_dist_grads(net), &j->policy_loss,
                          &j->entropy_loss, tr->log_probs);
-        actor_health_before(tr, j);
+        actor_health_before(tr);
+        j->saturation[0] = tr->actor_saturation;
     } else {
         j->value_loss = a2c__value_loss(tr->coefs.value_loss, tr->coefs.huber_delta,
                                         a2c__net_values(net, 0), a2c_rollout_returns(tr->ro),
                                         tr->batch, tr->coefs.vf_coef, a2c__net_dvalues(net));
         j->saturation[1] = a2c__net_trunk_saturation(net, 1, tr->batch);
+        a2c__net_backward_transpose(net, 1);
     }
-    a2c__net_backward_transpose(net, which);
 }
 
 /* After the optimizer: a side's update size, and its part of the new
@@ -511,7 +530,9 @@ static void run_part(void *arg, unsigned part, unsigned parts)
         else if (a2c__net_shared(net)) a2c__net_forward_cached(net, j->r0 + r0, n, 1);
         else a2c__net_forward_actor(net, j->r0 + r0, n);
         break;
-    case JOB_CRITIC_AHEAD: /* the collection's critic rows, on the helper beside it */
+    case JOB_CRITIC_AHEAD: /* the critic's rows on the helper, beside the actor's work */
+        if (j->trunc > 0) truncation_values(tr, j->trunc);
+        if (j->last_obs) a2c__net_set_inputs(net, j->last_obs, tr->batch, tr->n_envs);
         a2c__net_forward_critic(net, j->r0, j->rows);
         break;
     case JOB_BACKWARD: /* separate trunks, one or two threads: whole sides */
@@ -651,20 +672,26 @@ static void start_choosing(mode_chooser *c, int pin)
 }
 
 /* Before a unit of a chooser's work: sets the threads it runs on and, when
- * choosing, the clock's start in *t0. */
+ * the unit is timed, the clock's start in *t0 (else -1).  Only probes are
+ * timed: a unit of CartPole's is a few microseconds, and reading the clock
+ * twice per unit cost 2% of training. */
 static void begin_unit(a2c_trainer *tr, mode_chooser *c, double *t0)
 {
-    *t0 = 0.0;
+    *t0 = -1.0;
     if (tr->pool.running > 0 && tr->pin_mode < 0) {
-        *t0 = now_seconds();
-        choose(c, c->spent);
+        if (c->state == 0 && c->left > 0) {
+            c->left--;
+        } else {
+            choose(c, c->spent);
+            if (c->state != 0) *t0 = now_seconds();
+        }
     }
     tr->parts = c->use ? a2c__pool_threads(&tr->pool) : 1;
 }
 
 static void end_unit(a2c_trainer *tr, mode_chooser *c, double t0)
 {
-    if (tr->pool.running > 0 && tr->pin_mode < 0) c->spent += now_seconds() - t0;
+    if (t0 >= 0.0) c->spent += now_seconds() - t0;
     tr->parts = 1;
 }
 
@@ -718,6 +745,62 @@ static const float *net_inputs(const a2c_trainer *tr)
     return tr->norm_obs ? tr->obs_norm : a2c__vecenv_obs(tr->envs);
 }
 
+/* ---- truncated episodes' bootstrap ----
+ *
+ * SB3 adds gamma * V(final observation) to the reward of a step that
+ * ends an episode by its time limit.  The critic's pass over those final
+ * observations uses the net's spare rows.  Without a pool, or with a
+ * shared trunk, it runs at once in record_step; otherwise it waits for
+ * the critic's next rows (choose_actions, finish_rollout), on whichever
+ * thread runs them: with two threads that is the helper, which keeps the
+ * critic's weights in its own core's cache (on these machines pulling
+ * a 256 x 256 critic to the other core for a few rows cost more than
+ * the rows).  The reward is the same float sum either way. */
+
+enum { TRUNC_NONE, TRUNC_WAITING, TRUNC_COMPUTED };
+
+/* The critic's values of the first `rows` final observations, into
+ * tr->trunc_values (on the thread that runs the critic). */
+static void truncation_values(a2c_trainer *tr, size_t rows)
+{
+    a2c_net *net = tr->net;
+    a2c__net_set_inputs(net, tr->final_obs, tr->batch, rows);
+    a2c__net_forward_cached(net, tr->batch, rows, 0);
+    for (size_t k = 0; k < rows; k++) tr->trunc_values[k] = *a2c__net_values(net, tr->batch + k);
+}
+
+/* Joins the pool's pending task and bootstraps the rewards whose values
+ * it computed; final_obs is free again afterwards. */
+static void settle_truncations(a2c_trainer *tr)
+{
+    a2c__pool_join(&tr->pool);
+    if (tr->trunc_state != TRUNC_COMPUTED) return;
+    a2c__rollout_bootstrap(tr->ro, tr->trunc_step, tr->truncated_rows, tr->trunc_values,
+                           tr->trunc_rows, (float)tr->gamma);
+    tr->trunc_state = TRUNC_NONE;
+}
+
+/* Whether final observations wait for the critic's next rows. */
+static int defers_truncations(const a2c_trainer *tr)
+{
+    return tr->pool.running > 0 && !a2c__net_shared(tr->net);
+}
+
+/* Hands waiting final observations to critic job j (on the helper), or
+ * with j NULL computes and bootstraps them here. */
+static void take_truncations(a2c_trainer *tr, job *j)
+{
+    if (tr->trunc_state != TRUNC_WAITING) return;
+    tr->trunc_state = TRUNC_COMPUTED;
+    if (j) {
+        j->trunc = tr->trunc_rows;
+        return;
+    }
+    a2c__pool_join(&tr->pool); /* a helper may still be in the spare rows */
+    truncation_values(tr, tr->trunc_rows);
+    settle_truncations(tr);
+}
+
 /* One env step for all sub-environments, from the actions chosen on
  * rollout row block t.  Handles episode ends as SB3 does: the step's
  * `dones`, a reset in the same step (the vec-env layer's), and
@@ -734,6 +817,7 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
     if (t == 0) {
         a2c__net_prepare_heads(net); /* the parameters stay put until the update */
         tr->critic_done = 0;
+        tr->trunc_state = TRUNC_NONE; /* none left unless a rollout was abandoned */
     }
     a2c__net_set_inputs(net, obs, row0, n);
     double t0;
@@ -741,13 +825,18 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
     if (tr->parts == 2 && !a2c__net_shared(net)) {
         /* the critic's rows so far on the helper, beside the actor's here:
          * each side's activations stay in its own core's cache for the
-         * backward, which puts the critic on the helper too */
-        a2c__pool_join(&tr->pool); /* the last step's rows */
+         * backward, which puts the critic on the helper too (a push
+         * trainer joins them before it returns to its host, who may
+         * save, load or reset between calls) */
+        settle_truncations(tr); /* the last step's rows */
+        memset(&tr->critic_job, 0, sizeof tr->critic_job);
         tr->critic_job.tr = tr, tr->critic_job.kind = JOB_CRITIC_AHEAD;
         tr->critic_job.r0 = tr->critic_done, tr->critic_job.rows = row0 + n - tr->critic_done;
+        take_truncations(tr, &tr->critic_job);
         a2c__pool_start_one(&tr->pool, run_part, &tr->critic_job);
         tr->critic_done = row0 + n;
         a2c__net_forward_actor(net, row0, n);
+        if (tr->push) settle_truncations(tr);
     } else {
         job j;
         memset(&j, 0, sizeof j);
@@ -756,8 +845,11 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
         if (tr->pool.running > 0 && tr->parts == 1 && !a2c__net_shared(net)) {
             /* alone beside a helper that could take the critic: its rows
              * now, so that the chooser compares the same work both ways */
+            take_truncations(tr, NULL);
             a2c__net_forward_critic(net, tr->critic_done, row0 + n - tr->critic_done);
             tr->critic_done = row0 + n;
+        } else {
+            take_truncations(tr, NULL); /* more than two threads split the critic's rows */
         }
     }
     end_unit(tr, &tr->forward_chooser, t0);
@@ -779,12 +871,11 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
 /* The second half, once the vec-env layer holds the step's outcome: the
  * normaliser, the rewards (with the truncation bootstrap), the rollout row,
  * and the next observations made current. */
-static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
+static void record_step(a2c_trainer *tr, size_t t)
 {
     const size_t n = tr->n_envs, od = tr->obs_dim, row0 = t * n;
     a2c_net *net = tr->net;
     const float *obs = net_inputs(tr);
-    a2c_status rc = A2C_OK;
     tr->timesteps += n;
     const double *rewards = a2c__vecenv_rewards(tr->envs);
     const int *terminated = a2c__vecenv_terminated(tr->envs);
@@ -817,21 +908,23 @@ static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
                        a2c__vecenv_episode_length(tr->envs, i), i,
                        truncated[i] && !terminated[i]);
         if (truncated[i] && !terminated[i]) {
+            if (n_trunc == 0) settle_truncations(tr); /* final_obs is free */
             memcpy(tr->final_obs + n_trunc * od, a2c__vecenv_final_obs(tr->envs, i),
                    od * sizeof(float));
             tr->truncated_rows[n_trunc++] = i;
         }
     }
+    const int defer = n_trunc > 0 && defers_truncations(tr);
     if (n_trunc > 0) {
         if (tr->norm_obs)
             a2c__rms_normalize(obs_rms, tr->final_obs, n_trunc, a2c__net_clip_obs(net),
                                tr->final_obs);
-        /* Critic on the final observations, in the spare rows. */
-        rc = a2c__net_forward_rows(net, tr->final_obs, tr->batch, n_trunc, 0);
-        if (rc != A2C_OK) return a2c__fail_status(rc, fn);
-        const float g = (float)tr->gamma;
-        for (size_t k = 0; k < n_trunc; k++)
-            tr->rewards_f[tr->truncated_rows[k]] += g * *a2c__net_values(net, tr->batch + k);
+        if (!defer) {
+            truncation_values(tr, n_trunc);
+            const float g = (float)tr->gamma;
+            for (size_t k = 0; k < n_trunc; k++)
+                tr->rewards_f[tr->truncated_rows[k]] += g * tr->trunc_values[k];
+        }
     }
     /* SB3's rollout_buffer.add(last_obs, actions, rewards, last_episode_starts,
      * values) */
@@ -844,14 +937,19 @@ static a2c_status record_step(a2c_trainer *tr, size_t t, const char *fn)
         a2c__rms_normalize(obs_rms, a2c__vecenv_obs(tr->envs), n, a2c__net_clip_obs(net),
                            tr->obs_norm);
     memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));
-    return A2C_OK;
+    if (defer) { /* after the store: the bootstrap adds to the stored rewards */
+        tr->trunc_rows = n_trunc;
+        tr->trunc_step = t;
+        tr->trunc_state = TRUNC_WAITING;
+    }
 }
 
 static a2c_status collect_step(a2c_trainer *tr, size_t t, const char *fn)
 {
     a2c_status rc = choose_actions(tr, t, fn);
     if (rc == A2C_OK) rc = step_envs(tr, fn);
-    return rc == A2C_OK ? record_step(tr, t, fn) : rc;
+    if (rc == A2C_OK) record_step(tr, t);
+    return rc;
 }
 
 /* ---- health signals ---- */
@@ -906,16 +1004,23 @@ static double kl_log_prob(a2c_trainer *tr, size_t k)
     return log_prob;
 }
 
-/* After the policy loss, while the net holds the rollout's activations,
- * on the thread that ran it (the actor's): the actor trunk's saturated
- * units, and the KL rows' log-probabilities before the update, taken from
- * the loss's own.  (The critic's thread counts its trunk's in side_loss:
- * reading the other side's activations from another core would cost more
- * than counting.) */
-static void actor_health_before(a2c_trainer *tr, job *j)
+/* After the policy loss, on the actor's thread: the KL rows'
+ * log-probabilities before the update, taken from the loss's own. */
+static void actor_health_before(a2c_trainer *tr)
 {
-    j->saturation[0] = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
     for (size_t k = 0; k < tr->kl_rows; k++) tr->kl_old[k] = tr->log_probs[kl_row(tr, k)];
+}
+
+/* Separate trunks, at the end of a rollout, on the calling thread (the
+ * actor's): what the actor's backward needs that does not wait for the
+ * critic's values, so that it overlaps the critic's last rows on a
+ * helper: the actor's weights transposed and its trunk's saturated units
+ * (each side counts its own where its activations are: reading the other
+ * side's from another core would cost more than counting). */
+static void actor_prepare(a2c_trainer *tr)
+{
+    tr->actor_saturation = a2c__net_trunk_saturation(tr->net, 0, tr->batch);
+    a2c__net_backward_transpose(tr->net, 0);
 }
 
 /* The rest, on the calling thread, whose data it is: the batch's
@@ -1120,7 +1225,8 @@ static a2c_status update(a2c_trainer *tr, double progress, a2c_train_stats *st, 
         if (shared) {
             rc = a2c__loss_net(net, &tr->coefs, tr->batch, actions, box, advantages, returns,
                                terms, tr->log_probs);
-            actor_health_before(tr, &j);
+            actor_health_before(tr);
+            j.saturation[0] = a2c__net_trunk_saturation(net, 0, tr->batch);
             j.saturation[1] = a2c__net_trunk_saturation(net, 1, tr->batch);
             a2c__net_backward_transpose(net, 0);
         } else {
@@ -1297,20 +1403,36 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
     /* the values of the last observations, in the spare rows, and with
      * separate trunks of the rollout's rows the collection left (all of
      * them when it ran alone), in one pass */
-    a2c__pool_join(&tr->pool);
+    settle_truncations(tr);
     double t0;
     begin_unit(tr, &tr->update_chooser, &t0);
     a2c_net *net = tr->net;
     a2c_status rc = A2C_OK;
     if (a2c__net_shared(net)) {
         rc = a2c__net_forward_rows(net, net_inputs(tr), tr->batch, tr->n_envs, 0);
+    } else if (tr->parts == 2) {
+        /* the critic's rows left (and the last step's truncated
+         * episodes) on the helper, where its weights are, beside the
+         * actor's preparation here */
+        memset(&tr->critic_job, 0, sizeof tr->critic_job);
+        tr->critic_job.tr = tr, tr->critic_job.kind = JOB_CRITIC_AHEAD;
+        tr->critic_job.r0 = tr->critic_done;
+        tr->critic_job.rows = tr->batch + tr->n_envs - tr->critic_done;
+        tr->critic_job.last_obs = net_inputs(tr);
+        take_truncations(tr, &tr->critic_job);
+        a2c__pool_start_one(&tr->pool, run_part, &tr->critic_job);
+        actor_prepare(tr);
+        settle_truncations(tr);
+        a2c__rollout_store_values(tr->ro, a2c__net_values(net, 0));
     } else {
+        take_truncations(tr, NULL);
         a2c__net_set_inputs(net, net_inputs(tr), tr->batch, tr->n_envs);
         job j;
         memset(&j, 0, sizeof j);
         j.tr = tr, j.kind = JOB_CRITIC, j.r0 = tr->critic_done;
         j.rows = tr->batch + tr->n_envs - tr->critic_done;
         run(tr, &j);
+        actor_prepare(tr);
         a2c__rollout_store_values(tr->ro, a2c__net_values(net, 0));
     }
     if (rc != A2C_OK) {
@@ -1451,6 +1573,15 @@ A2C_API a2c_status a2c_trainer_push_start(a2c_trainer *tr, const float *obs)
     if (!obs) return a2c__fail(A2C_E_INVALID_ARG, fn, "obs is NULL");
     if (!a2c__all_finite(obs, tr->n_envs * tr->obs_dim))
         return a2c__fail(A2C_E_NONFINITE, fn, "obs holds NaN or infinity");
+    if (tr->pool.running == 0 && tr->threads > 1) {
+        /* a push trainer's helpers live until a2c_trainer_destroy, asleep
+         * between the host's calls once their short spin runs out (fewer,
+         * even none, if threads cannot be made) */
+        a2c__pool_start(&tr->pool);
+        start_choosing(&tr->forward_chooser, tr->pin_mode);
+        start_choosing(&tr->update_chooser, tr->pin_mode);
+        start_choosing(&tr->env_chooser, tr->pin_mode);
+    }
     a2c__vecenv_set_obs(tr->envs, obs);
     after_reset(tr);
     tr->push_t = 0;
@@ -1521,18 +1652,16 @@ A2C_API a2c_status a2c_trainer_push_step(a2c_trainer *tr, const double *rewards,
     /* refused data changes nothing: the host may correct it and call again */
     rc = a2c__vecenv_feed(tr->envs, rewards, terminated, truncated, next_obs, final_obs, fn);
     if (rc != A2C_OK) return rc;
-    rc = record_step(tr, tr->push_t, fn);
-    if (rc == A2C_OK) {
-        tr->push_acted = 0;
-        if (++tr->push_t == tr->n_steps) {
-            tr->push_t = 0;
-            int stop = 0; /* a push loop stops when its host does */
-            tr->learning = 1; /* the callback may not re-enter */
-            rc = finish_rollout(tr, total_timesteps, tr->push_start, tr->push_steps0, callback,
-                                user, &stop, fn);
-            tr->learning = 0;
-            a2c__net_lock(tr->net, 0); /* the host's until the next rollout */
-        }
+    record_step(tr, tr->push_t);
+    tr->push_acted = 0;
+    if (++tr->push_t == tr->n_steps) {
+        tr->push_t = 0;
+        int stop = 0; /* a push loop stops when its host does */
+        tr->learning = 1; /* the callback may not re-enter */
+        rc = finish_rollout(tr, total_timesteps, tr->push_start, tr->push_steps0, callback, user,
+                            &stop, fn);
+        tr->learning = 0;
+        a2c__net_lock(tr->net, 0); /* the host's until the next rollout */
     }
     if (rc != A2C_OK) { /* the rollout in flight is abandoned */
         tr->need_reset = 1;

@@ -66,7 +66,8 @@ uint64_t a2c__trainer_episodes(const a2c_trainer *tr);
 const a2c__rms *a2c__trainer_ret_rms(const a2c_trainer *tr);
 void a2c__trainer_use_kernels(a2c_trainer *tr, const a2c__kernels *k);
 void a2c__trainer_pin_mode(a2c_trainer *tr, int mode);
-/* 1 while the helper thread exists (only inside a2c_trainer_learn). */
+/* 1 while the helper thread exists (inside a2c_trainer_learn, or from a push
+ * trainer's first a2c_trainer_push_start to its destruction). */
 int a2c__trainer_helper_running(const a2c_trainer *tr);
 
 #endif /* A2C_ALGO_TRAINER_H */

@@ -6,7 +6,7 @@
  * longer (a slow environment, or both threads sharing one core because the
  * machine is busy) blocks on a condition variable instead, so an idle or
  * starved thread never burns the CPU the other one needs.  The helper
- * exists only inside a2c_trainer_learn.
+ * exists inside a2c_trainer_learn, or for a push trainer's life.
  *
  * No wakeup is lost: a sleeper registers (sleepers++) and re-checks under
  * the lock before waiting; a notifier publishes its value and then looks at
