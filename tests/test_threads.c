@@ -311,10 +311,166 @@ done:
     a2c_config_destroy(cfg);
 }
 
+/* ---- the observation statistics through the reducer ---- */
+
+typedef struct obs_reducer {
+    int grad_calls, obs_calls;
+    size_t n_stats;
+    double m1[16], m2[16], rows; /* the first update's moments, as passed */
+    double offset; /* the mean with a worker whose observations are offset higher */
+} obs_reducer;
+
+/* The means of this worker's moments (m1, m2) and those of a worker whose
+ * observations are `offset` higher. */
+static void with_other(double offset, double *m1, double *m2)
+{
+    *m2 = (*m2 + (*m2 + 2.0 * offset * *m1 + offset * offset)) / 2.0;
+    *m1 = (*m1 + (*m1 + offset)) / 2.0;
+}
+
+static int reduce_obs(float *grads, size_t n_grads, double *stats, size_t n_stats, void *user)
+{
+    obs_reducer *r = user;
+    (void)n_grads;
+    if (grads) {
+        r->grad_calls++;
+        return 0;
+    }
+    if (n_stats == 1) return 0; /* the loss-jump test's */
+    r->obs_calls++;
+    r->n_stats = n_stats;
+    const size_t d = (n_stats - 1) / 2;
+    if (!CHECK(d <= 16)) return 1;
+    if (r->obs_calls == 1) {
+        memcpy(r->m1, stats, d * sizeof *stats);
+        memcpy(r->m2, stats + d, d * sizeof *stats);
+        r->rows = stats[2 * d];
+    }
+    for (size_t k = 0; k < d && r->offset != 0.0; k++)
+        with_other(r->offset, &stats[k], &stats[d + k]);
+    return 0;
+}
+
+/* Acrobot (whose preset normalises observations) for `steps` steps with
+ * reducer r (NULL: none) and `flags`; the statistics into mean, var and
+ * *count, the parameters into params (room for n floats, or NULL), whose
+ * count it returns. */
+static size_t train_acrobot(uint64_t steps, obs_reducer *r, uint32_t flags, double *mean,
+                            double *var, double *count, float *params, size_t n)
+{
+    a2c_config *cfg;
+    CHECK(a2c_config_create(&cfg, NULL) == A2C_OK);
+    CHECK(a2c_config_apply_preset(cfg, "Acrobot-v1", NULL) == A2C_OK);
+    CHECK(a2c_config_set_int(cfg, A2C_PARAM_SEED, 5) == A2C_OK);
+    a2c_env *env;
+    CHECK(a2c_env_make(&env, "Acrobot-v1", 16, NULL) == A2C_OK);
+    a2c_trainer *tr;
+    CHECK(a2c_trainer_create(&tr, cfg, env) == A2C_OK);
+    if (r) CHECK(a2c_trainer_set_reducer(tr, reduce_obs, r) == A2C_OK);
+    CHECK(a2c_trainer_set_reducer_flags(tr, flags) == A2C_OK);
+    CHECK(a2c_trainer_learn(tr, steps, NULL, NULL) == A2C_OK);
+    const a2c_net *net = a2c_trainer_net(tr);
+    CHECK(a2c_net_get_obs_norm(net, mean, var, env->obs_dim, count, NULL) == A2C_OK);
+    const size_t n_params = a2c_net_param_count(net);
+    if (params && CHECK(n_params <= n))
+        memcpy(params, a2c_net_params(a2c_trainer_net(tr)), n_params * sizeof *params);
+    a2c_trainer_destroy(tr);
+    a2c_env_close(env);
+    a2c_config_destroy(cfg);
+    return n_params;
+}
+
+/* Chan et al.'s merge of a batch (mean bm, variance bv, n values) into
+ * (*mean, *var, count), as SB3's RunningMeanStd.update_from_moments. */
+static void merge_by_hand(double *mean, double *var, double count, double bm, double bv,
+                          double n)
+{
+    const double delta = bm - *mean, total = count + n;
+    const double m2 = *var * count + bv * n + delta * delta * count * n / total;
+    *mean += delta * n / total;
+    *var = m2 / total;
+}
+
+static void test_obs_reducer(void)
+{
+    enum { D = 6, ROLLOUT = 16 * 5 }; /* Acrobot: 6 inputs; 16 envs x n_steps 5 */
+    double mean[D], var[D], count, plain_mean[D], plain_var[D], plain_count;
+    CHECK(a2c_trainer_set_reducer_flags(NULL, A2C_REDUCE_OBS_NORM) == A2C_E_INVALID_ARG);
+    /* without the flag a reducer leaves VecNormalize's step-by-step updates
+     * as they are: the identity trains as no reducer */
+    enum { ROOM = 1 << 16 };
+    float *plain = malloc(ROOM * sizeof *plain), *got = malloc(ROOM * sizeof *got);
+    if (!CHECK(plain && got)) goto done;
+    {
+        obs_reducer r = {0};
+        const size_t n = train_acrobot(4000, NULL, 0, plain_mean, plain_var, &plain_count, plain,
+                                       ROOM);
+        CHECK(train_acrobot(4000, &r, 0, mean, var, &count, got, ROOM) == n);
+        CHECK(memcmp(plain, got, n * sizeof *got) == 0);
+        CHECK(memcmp(plain_mean, mean, sizeof mean) == 0 &&
+              memcmp(plain_var, var, sizeof var) == 0 && plain_count == count);
+        CHECK_EQ_INT(r.obs_calls, 0);
+    }
+    /* with it, one update's statistics are the fresh ones (mean 0,
+     * variance 1, count 1e-4) merged with one batch: the reset's 16 rows
+     * and the rollout's 80, whose moments about the mean 0 the reducer saw,
+     * as it returned them (alone, or as the mean with another worker) */
+    for (int other = 0; other < 2; other++) {
+        obs_reducer r = {0};
+        r.offset = other ? 0.5 : 0.0;
+        train_acrobot(ROLLOUT, &r, A2C_REDUCE_OBS_NORM, mean, var, &count, NULL, 0);
+        CHECK_EQ_INT(r.grad_calls, 1);
+        CHECK_EQ_INT(r.obs_calls, 1);
+        CHECK_EQ_INT(r.n_stats, 2 * D + 1);
+        CHECK(r.rows == 16 + ROLLOUT);
+        int same = 1;
+        for (size_t k = 0; k < D; k++) {
+            double m1 = r.m1[k], m2 = r.m2[k];
+            if (other) with_other(r.offset, &m1, &m2);
+            double want_mean = 0.0, want_var = 1.0;
+            merge_by_hand(&want_mean, &want_var, 1e-4, m1, m2 - m1 * m1, r.rows);
+            same &= fabs(mean[k] - want_mean) <= 1e-12 * (1.0 + fabs(want_mean)) &&
+                    fabs(var[k] - want_var) <= 1e-12 * (1.0 + want_var);
+        }
+        if (!CHECK(same)) printf("  shared observation statistics: not the batch's merge\n");
+        CHECK(fabs(count - (1e-4 + r.rows)) < 1e-9);
+    }
+    /* and a run of many updates takes one batch of the mean rows each */
+    {
+        obs_reducer r = {0};
+        train_acrobot(40 * ROLLOUT, &r, A2C_REDUCE_OBS_NORM, mean, var, &count, NULL, 0);
+        CHECK_EQ_INT(r.obs_calls, 40);
+        CHECK(fabs(count - (1e-4 + 16 + 40.0 * ROLLOUT)) < 1e-6);
+    }
+    CHECK(a2c_trainer_set_reducer_flags(NULL, 0) == A2C_E_INVALID_ARG);
+done:
+    free(plain);
+    free(got);
+}
+
+static void test_reducer_flags(void)
+{
+    a2c_config *cfg;
+    CHECK(a2c_config_create(&cfg, NULL) == A2C_OK);
+    a2c_env *env;
+    CHECK(a2c_env_make(&env, "CartPole-v1", 2, NULL) == A2C_OK);
+    a2c_trainer *tr;
+    CHECK(a2c_trainer_create(&tr, cfg, env) == A2C_OK);
+    CHECK(a2c_trainer_set_reducer_flags(tr, 2) == A2C_E_INVALID_ARG);
+    CHECK(strstr(a2c_last_error(), "0x2") != NULL);
+    CHECK(a2c_trainer_set_reducer_flags(tr, A2C_REDUCE_OBS_NORM) == A2C_OK);
+    CHECK(a2c_trainer_set_reducer_flags(tr, 0) == A2C_OK);
+    a2c_trainer_destroy(tr);
+    a2c_env_close(env);
+    a2c_config_destroy(cfg);
+}
+
 int main(void)
 {
     test_concurrent_steps();
     test_concurrent_step_failure();
     test_reducer();
+    test_obs_reducer();
+    test_reducer_flags();
     return harness_report();
 }

@@ -986,11 +986,37 @@ typedef enum a2c_reduce_stat {
 typedef int (*a2c_reduce_callback)(float *grads, size_t n_grads, double *stats, size_t n_stats,
                                    void *user);
 
+/* What else a trainer's reducer reduces (a2c_trainer_set_reducer_flags). */
+typedef enum a2c_reduce_flag {
+    /* VecNormalize's observation statistics (A2C_PARAM_NORM_OBS): instead
+     * of taking each step's observations as they come, the statistics
+     * take, once per update, the observations of every worker.  A third
+     * call per update, after the others, passes grads NULL, n_grads 0 and
+     * n_stats = 2 * obs_dim + 1 statistics: this worker's first moments
+     * about the current means (obs_dim), its second moments about them
+     * (obs_dim) and its number of observations since the last update.
+     * Their means over the workers describe one batch of all workers'
+     * observations, each worker's weighing alike, which every worker
+     * merges into its statistics as a batch of the mean count.  Workers
+     * whose statistics start equal keep them equal, bit for bit.  With
+     * one worker this only defers the statistics' updates to once per
+     * update, so it is for several. */
+    A2C_REDUCE_OBS_NORM = 1
+} a2c_reduce_flag;
+
 /* Installs (or with NULL removes) the reducer of a trainer.  It may not
  * call into this trainer.  Returns A2C_OK, A2C_E_INVALID_ARG or
  * A2C_E_STATE (inside this trainer's callbacks).  Since 0.2. */
 A2C_API a2c_status a2c_trainer_set_reducer(a2c_trainer *tr, a2c_reduce_callback reduce,
                                            void *user);
+
+/* Sets what else the reducer reduces: a combination of a2c_reduce_flag
+ * (0, the default: only the gradient and the losses).  A flag takes effect
+ * with a reducer installed; observations this worker had gathered for the
+ * next update are dropped.  Returns A2C_OK, A2C_E_INVALID_ARG (NULL, or a
+ * bit no flag names) or A2C_E_STATE (inside this trainer's callbacks).
+ * Since 0.2. */
+A2C_API a2c_status a2c_trainer_set_reducer_flags(a2c_trainer *tr, uint32_t flags);
 
 /* ---- push-style training: the host owns the loop, since 0.2 ----
  *

@@ -160,6 +160,12 @@ struct a2c_trainer {
     void *episode_user;
     a2c_reduce_callback reduce; /* data-parallel training: the host's mean over workers */
     void *reduce_user;
+    uint32_t reduce_flags; /* a2c_reduce_flag: what else the reducer shares */
+    /* with A2C_REDUCE_OBS_NORM, this worker's observations since the last
+     * update, as sums of (x - obs_shift) and of its squares, for
+     * share_obs_stats; obs_reduce is the reducer's 2 obs_dim + 1 doubles */
+    double *obs_shift, *obs_sum1, *obs_sum2, *obs_reduce;
+    double obs_rows;
 };
 
 /* Rows of the batch the approximate KL is measured on, at most: their
@@ -189,6 +195,10 @@ static size_t lay_out(a2c_trainer *tr, unsigned char *block)
     tr->returns = a2c__carve(n, 1, sizeof(double), block, &used);
     tr->obs_norm = a2c__carve(n, od, sizeof(float), block, &used);
     const a2c__dist *d = a2c__net_dist(tr->net);
+    tr->obs_shift = a2c__carve(od, 1, sizeof(double), block, &used);
+    tr->obs_sum1 = a2c__carve(od, 1, sizeof(double), block, &used);
+    tr->obs_sum2 = a2c__carve(od, 1, sizeof(double), block, &used);
+    tr->obs_reduce = a2c__carve(2 * od + 1, 1, sizeof(double), block, &used);
     tr->kl_obs = a2c__carve(tr->kl_rows, od, sizeof(float), block, &used);
     tr->kl_old = a2c__carve(tr->kl_rows, 1, sizeof(double), block, &used);
     tr->log_probs = a2c__carve(tr->batch, 1, sizeof(double), block, &used);
@@ -745,6 +755,89 @@ static const float *net_inputs(const a2c_trainer *tr)
     return tr->norm_obs ? tr->obs_norm : a2c__vecenv_obs(tr->envs);
 }
 
+/* ---- observation statistics shared by data-parallel workers ----
+ *
+ * With a reducer and A2C_REDUCE_OBS_NORM, VecNormalize's observation
+ * statistics stop taking each step's observations as they come: the
+ * observations only add to this worker's moments, and once per update
+ * every worker merges the same batch, the moments' mean over the workers
+ * (share_obs_stats).  Workers that start with equal statistics (liba2c_mpi
+ * broadcasts rank 0's) therefore keep them equal, bit for bit, as they
+ * keep their parameters. */
+
+static int shares_obs_stats(const a2c_trainer *tr)
+{
+    return tr->norm_obs && tr->reduce && (tr->reduce_flags & A2C_REDUCE_OBS_NORM);
+}
+
+static void clear_obs_moments(a2c_trainer *tr)
+{
+    for (size_t k = 0; k < tr->obs_dim; k++) tr->obs_sum1[k] = tr->obs_sum2[k] = 0.0;
+    tr->obs_rows = 0.0;
+}
+
+/* New observations (n rows, raw) for the statistics: merged at once, or
+ * into this worker's moments, about the means of the moment they start
+ * (the same on every worker, and close to the data). */
+static void observe(a2c_trainer *tr, const float *x, size_t n)
+{
+    a2c__rms *rms = a2c__net_obs_rms(tr->net);
+    if (!shares_obs_stats(tr)) {
+        a2c__rms_update_floats(rms, x, n);
+        return;
+    }
+    const size_t d = tr->obs_dim;
+    if (tr->obs_rows == 0.0) memcpy(tr->obs_shift, rms->mean, d * sizeof(double));
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++) {
+            const double e = (double)x[i * d + k] - tr->obs_shift[k];
+            tr->obs_sum1[k] += e;
+            tr->obs_sum2[k] += e * e;
+        }
+    tr->obs_rows += (double)n;
+}
+
+/* After an update: this worker's moments through the reducer, which makes
+ * them the means over the workers (first moments, second moments, rows),
+ * then the batch they describe merged into the statistics: every
+ * worker's observations, each worker's weighing alike, counted as the
+ * mean worker's rows.  The current observations are normalised again for
+ * the next step. */
+static a2c_status share_obs_stats(a2c_trainer *tr, const char *fn)
+{
+    if (!shares_obs_stats(tr)) return A2C_OK;
+    const size_t d = tr->obs_dim;
+    double *m = tr->obs_reduce;
+    const double rows = tr->obs_rows;
+    for (size_t k = 0; k < d; k++) {
+        m[k] = rows > 0.0 ? tr->obs_sum1[k] / rows : 0.0;
+        m[d + k] = rows > 0.0 ? tr->obs_sum2[k] / rows : 0.0;
+    }
+    m[2 * d] = rows;
+    if (rows == 0.0) memcpy(tr->obs_shift, a2c__net_obs_rms(tr->net)->mean, d * sizeof(double));
+    clear_obs_moments(tr);
+    if (tr->reduce(NULL, 0, m, 2 * d + 1, tr->reduce_user) != 0)
+        return a2c__fail(A2C_E_ENV, fn, "the gradient reducer (a2c_trainer_set_reducer) "
+                                        "reported failure on the observation statistics after "
+                                        "%llu updates", (unsigned long long)tr->updates);
+    int finite = 1;
+    for (size_t k = 0; k <= 2 * d; k++) finite &= isfinite(m[k]) != 0;
+    if (!finite)
+        return a2c__fail(A2C_E_NONFINITE, fn, "the observation statistics the reducer returned "
+                                              "after %llu updates are not finite",
+                         (unsigned long long)tr->updates);
+    for (size_t k = 0; k < d; k++) { /* into the batch's means and variances */
+        const double m1 = m[k], var = m[d + k] - m1 * m1;
+        m[k] = tr->obs_shift[k] + m1;
+        m[d + k] = var > 0.0 ? var : 0.0;
+    }
+    a2c__rms *rms = a2c__net_obs_rms(tr->net);
+    a2c__rms_update_moments(rms, m, m + d, m[2 * d]);
+    a2c__rms_normalize(rms, a2c__vecenv_obs(tr->envs), tr->n_envs, a2c__net_clip_obs(tr->net),
+                       tr->obs_norm);
+    return A2C_OK;
+}
+
 /* ---- truncated episodes' bootstrap ----
  *
  * SB3 adds gamma * V(final observation) to the reward of a step that
@@ -884,7 +977,7 @@ static void record_step(a2c_trainer *tr, size_t t)
     /* VecNormalize.step_wait's order: the statistics take the new
      * observations first, and the discounted returns their rewards; then
      * rewards, and the final observations below, are normalised */
-    if (tr->norm_obs) a2c__rms_update_floats(obs_rms, a2c__vecenv_next_obs(tr->envs), n);
+    if (tr->norm_obs) observe(tr, a2c__vecenv_next_obs(tr->envs), n);
     double reward_std = 1.0;
     if (tr->norm_reward) {
         for (size_t i = 0; i < n; i++) tr->returns[i] = tr->returns[i] * tr->gamma + rewards[i];
@@ -1382,7 +1475,7 @@ static void after_reset(a2c_trainer *tr)
 {
     if (tr->norm_obs) { /* VecNormalize.reset updates the statistics too */
         a2c__rms *obs_rms = a2c__net_obs_rms(tr->net);
-        a2c__rms_update_floats(obs_rms, a2c__vecenv_obs(tr->envs), tr->n_envs);
+        observe(tr, a2c__vecenv_obs(tr->envs), tr->n_envs);
         a2c__rms_normalize(obs_rms, a2c__vecenv_obs(tr->envs), tr->n_envs,
                            a2c__net_clip_obs(tr->net), tr->obs_norm);
     }
@@ -1449,6 +1542,7 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
     st.size = (uint32_t)sizeof st;
     rc = update(tr, progress, &st, fn);
     end_unit(tr, &tr->update_chooser, t0);
+    if (rc == A2C_OK) rc = share_obs_stats(tr, fn);
     if (rc != A2C_OK) return rc;
     st.lr_scale = tr->lr_scale;
     st.rollbacks = tr->rollbacks;
@@ -1527,6 +1621,19 @@ A2C_API a2c_status a2c_trainer_set_episode_callback(a2c_trainer *tr,
     return A2C_OK;
 }
 
+A2C_API a2c_status a2c_trainer_set_reducer_flags(a2c_trainer *tr, uint32_t flags)
+{
+    if (!tr) return a2c__fail(A2C_E_INVALID_ARG, __func__, "tr is NULL");
+    if (flags & ~(uint32_t)A2C_REDUCE_OBS_NORM)
+        return a2c__fail(A2C_E_INVALID_ARG, __func__, "flags 0x%lx has bits no a2c_reduce_flag "
+                                                      "names", (unsigned long)flags);
+    if (tr->learning != 0)
+        return a2c__fail(A2C_E_STATE, __func__, "called from inside this trainer's own callback");
+    tr->reduce_flags = flags;
+    clear_obs_moments(tr);
+    return A2C_OK;
+}
+
 A2C_API a2c_status a2c_trainer_set_reducer(a2c_trainer *tr, a2c_reduce_callback reduce,
                                            void *user)
 {
@@ -1535,6 +1642,7 @@ A2C_API a2c_status a2c_trainer_set_reducer(a2c_trainer *tr, a2c_reduce_callback 
         return a2c__fail(A2C_E_STATE, __func__, "called from inside this trainer's own callback");
     tr->reduce = reduce;
     tr->reduce_user = reduce ? user : NULL;
+    clear_obs_moments(tr);
     return A2C_OK;
 }
 

@@ -68,6 +68,13 @@ void a2c__rms_update_doubles(a2c__rms *r, const double *x, size_t n)
     r->count = (double)n + r->count;
 }
 
+void a2c__rms_update_moments(a2c__rms *r, const double *mean, const double *var, double n)
+{
+    if (!(n > 0.0)) return;
+    for (size_t k = 0; k < r->dim; k++) merge(r, k, mean[k], var[k], n);
+    r->count = n + r->count;
+}
+
 void a2c__rms_normalize(const a2c__rms *r, const float *x, size_t n, double clip, float *out)
 {
     const size_t d = r->dim;

@@ -24,6 +24,9 @@ void a2c__rms_init(a2c__rms *r, double *mean, double *var, size_t dim);
 /* Merges a batch of n rows of dim floats (or doubles). */
 void a2c__rms_update_floats(a2c__rms *r, const float *x, size_t n);
 void a2c__rms_update_doubles(a2c__rms *r, const double *x, size_t n);
+/* Merges a batch of n values per component given its means and population
+ * variances (dim each), as the updates above merge theirs. */
+void a2c__rms_update_moments(a2c__rms *r, const double *mean, const double *var, double n);
 /* n rows: clip((x - mean) / sqrt(var + epsilon), -clip, clip), in double,
  * rounded to float.  `out` may equal `x`. */
 void a2c__rms_normalize(const a2c__rms *r, const float *x, size_t n, double clip, float *out);

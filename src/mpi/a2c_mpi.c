@@ -234,9 +234,14 @@ A2C_API a2c_status a2c_mpi_attach(a2c_trainer *tr, MPI_Comm comm, a2c_mpi **out)
         MPI_Comm_size(m->comm, &m->size);
         rc = broadcast(m, fn);
     }
+    /* several ranks share their observation statistics as well (one rank
+     * keeps VecNormalize's step-by-step updates, so that it trains as
+     * without MPI) */
+    if (rc == A2C_OK && m->size > 1) rc = a2c_trainer_set_reducer_flags(tr, A2C_REDUCE_OBS_NORM);
     if (rc != A2C_OK) {
         if (m) {
             a2c_trainer_set_reducer(tr, NULL, NULL);
+            a2c_trainer_set_reducer_flags(tr, 0);
             if (m->comm != MPI_COMM_NULL) MPI_Comm_free(&m->comm);
             free_handle(m);
         }
@@ -250,6 +255,7 @@ A2C_API void a2c_mpi_detach(a2c_mpi *m)
 {
     if (!m) return;
     a2c_trainer_set_reducer(m->tr, NULL, NULL);
+    a2c_trainer_set_reducer_flags(m->tr, 0);
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Comm_free(&m->comm);

@@ -12,7 +12,11 @@
  *   4. CartPole-v1 with the zoo's settings over all ranks, each with its
  *      own seed: after EVERY update every rank holds the same parameters and
  *      the same reduced losses, bit for bit, and the greedy evaluation at the
- *      end gives 500 on every rank.
+ *      end gives 500 on every rank;
+ *   5. the divergence guard rolls back alike on every rank;
+ *   6. Acrobot-v1 with the zoo's settings (VecNormalize): after every
+ *      update every rank holds the same observation statistics too, which
+ *      take every rank's observations (A2C_REDUCE_OBS_NORM).
  *
  * Any failure prints "test_mpi: FAIL (rank R): ..." and aborts the whole
  * job; rank 0 ends with "mpi: N checks passed". */
@@ -82,15 +86,21 @@ typedef struct run {
     a2c_trainer *tr;
 } run;
 
-/* A trainer and its environments for `cfg`, which the run then owns. */
-static run make_run_from(a2c_config *cfg)
+/* A trainer and its environments of `id` for `cfg`, which the run then
+ * owns. */
+static run make_run_env(const char *id, a2c_config *cfg)
 {
     run r = {cfg, NULL, NULL};
     int64_t n_envs = 0;
     expect_ok(a2c_config_get_int(r.cfg, A2C_PARAM_N_ENVS, &n_envs), "get n_envs");
-    expect_ok(a2c_env_make(&r.env, ENV_ID, (uint32_t)n_envs, NULL), "a2c_env_make");
+    expect_ok(a2c_env_make(&r.env, id, (uint32_t)n_envs, NULL), "a2c_env_make");
     expect_ok(a2c_trainer_create(&r.tr, r.cfg, r.env), "a2c_trainer_create");
     return r;
+}
+
+static run make_run_from(a2c_config *cfg)
+{
+    return make_run_env(ENV_ID, cfg);
 }
 
 static run make_run_threads(uint64_t seed, int32_t width, int threads)
@@ -302,6 +312,75 @@ static void test_guard(void)
     free_run(&r);
 }
 
+/* ---- 6: observation statistics over every rank ---- */
+
+#define OBS_ENV "Acrobot-v1"
+
+typedef struct obs_watch {
+    watch w;
+    const a2c_net *net;
+    size_t dim;
+    double stats[2 * 32 + 1]; /* means, variances, count */
+    double first_count, last_count;
+} obs_watch;
+
+static int check_obs_update(const a2c_train_stats *s, void *user)
+{
+    obs_watch *o = user;
+    check_update(s, &o->w);
+    const size_t d = o->dim;
+    double mine[2 * 32 + 1];
+    if (a2c_net_get_obs_norm(o->net, mine, mine + d, d, mine + 2 * d, NULL) != A2C_OK)
+        fail("a2c_net_get_obs_norm: %s", a2c_last_error());
+    double root[2 * 32 + 1];
+    memcpy(root, mine, (2 * d + 1) * sizeof *mine);
+    MPI_Bcast(root, (int)(2 * d + 1), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    if (memcmp(root, mine, (2 * d + 1) * sizeof *mine) != 0)
+        fail("the ranks' observation statistics differ after update %llu",
+             (unsigned long long)s->updates);
+    if (o->w.updates == 1) o->first_count = mine[2 * d];
+    o->last_count = mine[2 * d];
+    memcpy(o->stats, mine, (2 * d + 1) * sizeof *mine);
+    return 0;
+}
+
+static void test_obs_stats(void)
+{
+    a2c_config *cfg = NULL;
+    expect_ok(a2c_config_create(&cfg, NULL), "a2c_config_create");
+    expect_ok(a2c_config_apply_preset(cfg, OBS_ENV, NULL), "apply_preset " OBS_ENV);
+    expect_ok(a2c_config_set_int(cfg, A2C_PARAM_SEED, (int64_t)a2c_mpi_rank_seed(SEED, rank)),
+              "set seed");
+    int64_t norm = 0, n_envs = 0, n_steps = 0;
+    expect_ok(a2c_config_get_int(cfg, A2C_PARAM_NORM_OBS, &norm), "get norm_obs");
+    expect(norm == 1, OBS_ENV "'s preset normalises observations");
+    expect_ok(a2c_config_get_int(cfg, A2C_PARAM_N_ENVS, &n_envs), "get n_envs");
+    expect_ok(a2c_config_get_int(cfg, A2C_PARAM_N_STEPS, &n_steps), "get n_steps");
+    run r = make_run_env(OBS_ENV, cfg);
+    obs_watch o;
+    memset(&o, 0, sizeof o);
+    o.net = a2c_trainer_net(r.tr);
+    o.dim = r.env->obs_dim;
+    expect(o.dim <= 32, "observation size fits the test's buffers");
+    expect_ok(a2c_mpi_attach(r.tr, MPI_COMM_WORLD, &o.w.m), "attach");
+    expect_ok(a2c_trainer_learn(r.tr, 30000 / (uint64_t)size, check_obs_update, &o),
+              "learn " OBS_ENV);
+    checks += (int)o.w.updates;
+    /* every update merges one batch of the mean rank's rows */
+    const double rows = (double)(n_envs * n_steps);
+    const double grown = o.last_count - o.first_count, want = rows * (double)(o.w.updates - 1);
+    if (fabs(grown - want) > 1e-9 * want) /* the count starts at 1e-4 */
+        fail("the statistics' count grew by %.6f over %llu updates, not %.0f", grown,
+             (unsigned long long)o.w.updates - 1, want);
+    checks++;
+    if (rank == 0)
+        printf(OBS_ENV ", %d ranks: %llu updates with equal parameters and observation "
+               "statistics (count %.0f, first mean %.4f)\n", size,
+               (unsigned long long)o.w.updates, o.last_count, o.stats[0]);
+    a2c_mpi_detach(o.w.m);
+    free_run(&r);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -316,6 +395,7 @@ int main(int argc, char **argv)
     for (int threads = 1; threads <= 4 && threads <= hi; threads++) test_identity(threads);
     test_failures();
     test_guard();
+    test_obs_stats();
     test_cartpole();
 
     int total = checks;
