@@ -33,6 +33,7 @@ src/algo/rollout.c@next_non_terminal = 1.0f - episode_starts[k + n_envs];@next_n
 src/algo/trainer.c@if (truncated[i] && !terminated[i]) {@if (truncated[i]) {@bootstrap of a terminated step
 src/algo/trainer.c@+= g * tr->trunc_values[k];@+= tr->trunc_values[k];@bootstrap: gamma dropped
 src/algo/rollout.c@rewards[envs[k]] += gamma * values[k];@rewards[envs[k]] += values[k];@bootstrap on the critic thread: gamma dropped
+src/algo/trainer.c@tr->trunc_state = TRUNC_NONE; /* none left unless@(void)0; /* none left unless@bootstrap of an abandoned rollout kept
 src/algo/trainer.c@memcpy(tr->episode_starts, tr->dones_f, n * sizeof(float));@memset(tr->episode_starts, 0, n * sizeof(float));@episode starts lost
 src/io/checkpoint.c@if (a2c__get_u32(&t) != a2c__crc32(0, p, size - TRAILER_BYTES))@if (a2c__get_u32(&t) != a2c__get_u32(&t))@checkpoint: checksum ignored
 src/common/codec.c@if (r->bad || n > r->left) {@if (r->bad) {@checkpoint: length unchecked

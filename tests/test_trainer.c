@@ -401,6 +401,43 @@ static void test_truncation_bootstrap(void)
     a2c_config_destroy(cfg);
 }
 
+/* A rollout abandoned on an env error leaves no truncated episodes'
+ * bootstrap behind.  The failure comes in the step after one that
+ * truncated every episode (3 envs, time limit 4: global steps 4, 8, ...),
+ * when two threads have handed those final observations to the helper;
+ * the next call works alone, and it must train as one thread does. */
+static void test_abandoned_truncations(void)
+{
+    float *first = NULL;
+    size_t n = 0;
+    for (int threads = 1; threads <= 2; threads++) {
+        script s;
+        a2c_config *cfg = cartpole_config(4);
+        CHECK(a2c_config_set_int(cfg, A2C_PARAM_N_THREADS, threads) == A2C_OK);
+        a2c_env env = script_env(&s, 3, 4);
+        s.reward_by_index = 1;
+        a2c_trainer *tr;
+        CHECK(a2c_trainer_create(&tr, cfg, &env) == A2C_OK);
+        a2c__trainer_pin_mode(tr, 1);
+        s.fail_at = 3 * 8; /* the first env call of global step 9 */
+        CHECK(a2c_trainer_learn(tr, 1000, NULL, NULL) == A2C_E_ENV);
+        a2c__trainer_pin_mode(tr, 0);
+        CHECK(a2c_trainer_learn(tr, a2c_trainer_timesteps(tr) + 60, NULL, NULL) == A2C_OK);
+        const a2c_net *net = a2c_trainer_net(tr);
+        if (threads == 1) {
+            n = a2c_net_param_count(net);
+            first = malloc(n * sizeof *first);
+            if (first) memcpy(first, a2c__net_const_params(net), n * sizeof *first);
+        } else if (first) {
+            if (!CHECK(memcmp(first, a2c__net_const_params(net), n * sizeof *first) == 0))
+                printf("  after an abandoned rollout, 2 threads train differently from one\n");
+        }
+        a2c_trainer_destroy(tr);
+        a2c_config_destroy(cfg);
+    }
+    free(first);
+}
+
 static void test_env_errors(void)
 {
     script s;
@@ -561,6 +598,7 @@ int main(void)
     test_stop_and_resume_counting();
     test_truncation_bootstrap();
     test_env_errors();
+    test_abandoned_truncations();
     test_no_allocation_while_training();
     test_evaluate();
     return harness_report();
