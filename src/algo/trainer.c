@@ -857,8 +857,9 @@ enum { TRUNC_NONE, TRUNC_WAITING, TRUNC_COMPUTED };
 static void truncation_values(a2c_trainer *tr, size_t rows)
 {
     a2c_net *net = tr->net;
-    a2c__net_set_inputs(net, tr->final_obs, tr->batch, rows);
-    a2c__net_forward_cached(net, tr->batch, rows, 0);
+    /* rows <= n_envs spare rows: the only failure of forward_rows, too
+     * many rows, cannot happen */
+    (void)a2c__net_forward_rows(net, tr->final_obs, tr->batch, rows, 0);
     for (size_t k = 0; k < rows; k++) tr->trunc_values[k] = *a2c__net_values(net, tr->batch + k);
 }
 
@@ -894,6 +895,21 @@ static void take_truncations(a2c_trainer *tr, job *j)
     settle_truncations(tr);
 }
 
+/* Starts the critic's rows [critic_done, end) on the helper, after the
+ * waiting final observations and, with last_obs, after setting the spare
+ * rows' inputs; the critic then has every row before `end`. */
+static void start_critic_rows(a2c_trainer *tr, size_t end, const float *last_obs)
+{
+    job *j = &tr->critic_job;
+    memset(j, 0, sizeof *j);
+    j->tr = tr, j->kind = JOB_CRITIC_AHEAD;
+    j->r0 = tr->critic_done, j->rows = end - tr->critic_done;
+    j->last_obs = last_obs;
+    take_truncations(tr, j);
+    a2c__pool_start_one(&tr->pool, run_part, j);
+    tr->critic_done = end;
+}
+
 /* One env step for all sub-environments, from the actions chosen on
  * rollout row block t.  Handles episode ends as SB3 does: the step's
  * `dones`, a reset in the same step (the vec-env layer's), and
@@ -922,12 +938,7 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
          * trainer joins them before it returns to its host, who may
          * save, load or reset between calls) */
         settle_truncations(tr); /* the last step's rows */
-        memset(&tr->critic_job, 0, sizeof tr->critic_job);
-        tr->critic_job.tr = tr, tr->critic_job.kind = JOB_CRITIC_AHEAD;
-        tr->critic_job.r0 = tr->critic_done, tr->critic_job.rows = row0 + n - tr->critic_done;
-        take_truncations(tr, &tr->critic_job);
-        a2c__pool_start_one(&tr->pool, run_part, &tr->critic_job);
-        tr->critic_done = row0 + n;
+        start_critic_rows(tr, row0 + n, NULL);
         a2c__net_forward_actor(net, row0, n);
         if (tr->push) settle_truncations(tr);
     } else {
@@ -935,14 +946,12 @@ static a2c_status choose_actions(a2c_trainer *tr, size_t t, const char *fn)
         memset(&j, 0, sizeof j);
         j.tr = tr, j.kind = JOB_FORWARD, j.r0 = row0, j.rows = n;
         run(tr, &j);
+        take_truncations(tr, NULL); /* here: no helper takes the critic's rows */
         if (tr->pool.running > 0 && tr->parts == 1 && !a2c__net_shared(net)) {
             /* alone beside a helper that could take the critic: its rows
              * now, so that the chooser compares the same work both ways */
-            take_truncations(tr, NULL);
             a2c__net_forward_critic(net, tr->critic_done, row0 + n - tr->critic_done);
             tr->critic_done = row0 + n;
-        } else {
-            take_truncations(tr, NULL); /* more than two threads split the critic's rows */
         }
     }
     end_unit(tr, &tr->forward_chooser, t0);
@@ -1507,13 +1516,7 @@ static a2c_status finish_rollout(a2c_trainer *tr, uint64_t total_timesteps, doub
         /* the critic's rows left (and the last step's truncated
          * episodes) on the helper, where its weights are, beside the
          * actor's preparation here */
-        memset(&tr->critic_job, 0, sizeof tr->critic_job);
-        tr->critic_job.tr = tr, tr->critic_job.kind = JOB_CRITIC_AHEAD;
-        tr->critic_job.r0 = tr->critic_done;
-        tr->critic_job.rows = tr->batch + tr->n_envs - tr->critic_done;
-        tr->critic_job.last_obs = net_inputs(tr);
-        take_truncations(tr, &tr->critic_job);
-        a2c__pool_start_one(&tr->pool, run_part, &tr->critic_job);
+        start_critic_rows(tr, tr->batch + tr->n_envs, net_inputs(tr));
         actor_prepare(tr);
         settle_truncations(tr);
         a2c__rollout_store_values(tr->ro, a2c__net_values(net, 0));
